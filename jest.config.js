@@ -1,0 +1,19 @@
+/**
+ * Jest: SWC transpiles TypeScript (tsc type-checks separately in `npm run typecheck`).
+ * Two projects: `unit` (pure logic, no servers) and `integration` (a real
+ * Temporal dev server and MinIO, started by the global setup on loopback).
+ */
+const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
+const common = { testEnvironment: "node", transform: { "^.+\\.ts$": swc } };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 120000,
+  maxWorkers: 2,
+  globalSetup: "<rootDir>/tests/support/global-setup.ts",
+  globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
+    { ...common, displayName: "integration", testMatch: ["<rootDir>/tests/integration/**/*.test.ts"] },
+  ],
+};
