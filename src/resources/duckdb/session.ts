@@ -1,0 +1,117 @@
+/**
+ * An in-process DuckDB per step: memory limit, threads and spill directory
+ * from config; Parquet in and out; queries interrupted when the step's
+ * AbortSignal fires (a cancelled run stops its DuckDB work at once).
+ */
+import { mkdirSync } from "node:fs";
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import type { SqlConnection, SqlValue } from "../../core";
+import { quoteIdent, quoteList, quoteLiteral } from "./quote";
+
+export interface DuckDbSettings {
+  memoryLimit: string;
+  threads?: number | undefined;
+  tempDir: string;
+}
+
+export interface ColumnSchema {
+  name: string;
+  type: string;
+}
+
+export class QueryCancelledError extends Error {
+  constructor() {
+    super("The DuckDB query was interrupted because the step was cancelled.");
+    this.name = "QueryCancelledError";
+  }
+}
+
+export class DuckDbSession implements SqlConnection {
+  private abortListener: (() => void) | undefined;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    private signal: AbortSignal | undefined,
+  ) {}
+
+  static async open(settings: DuckDbSettings, signal?: AbortSignal): Promise<DuckDbSession> {
+    mkdirSync(settings.tempDir, { recursive: true });
+    const options: Record<string, string> = {
+      memory_limit: settings.memoryLimit,
+      temp_directory: settings.tempDir,
+      // Parquet writes keep input order only where a transform asks for it (ORDER BY).
+      preserve_insertion_order: "false",
+    };
+    if (settings.threads !== undefined) options.threads = String(settings.threads);
+    const instance = await DuckDBInstance.create(":memory:", options);
+    const connection = await instance.connect();
+    const session = new DuckDbSession(instance, connection, signal);
+    session.watch(signal);
+    return session;
+  }
+
+  private watch(signal: AbortSignal | undefined): void {
+    if (!signal) return;
+    this.abortListener = () => this.connection.interrupt();
+    signal.addEventListener("abort", this.abortListener, { once: true });
+  }
+
+  ident(name: string): string {
+    return quoteIdent(name);
+  }
+
+  literal(value: string): string {
+    return quoteLiteral(value);
+  }
+
+  async run(sql: string, params?: SqlValue[]): Promise<void> {
+    await this.guard(() => this.connection.run(sql, params?.map(toDuckValue)));
+  }
+
+  async all<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    const reader = await this.guard(() => this.connection.runAndReadAll(sql, params?.map(toDuckValue)));
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Register Parquet files as a view (an empty list needs `schemaFrom`, else the view has no columns). */
+  async registerParquetView(name: string, paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) throw new TypeError(`View ${name} needs at least one Parquet file`);
+    await this.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteList(paths)})`);
+  }
+
+  /** Write a query's result to a Parquet file (zstd). Returns the row count. */
+  async copyToParquet(query: string, path: string): Promise<number> {
+    const rows = await this.all<{ Count: bigint }>(
+      `COPY (${query}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+    );
+    return Number(rows[0]?.Count ?? 0);
+  }
+
+  /** Column names and types of a relation or query. */
+  async describe(relation: string): Promise<ColumnSchema[]> {
+    const rows = await this.all<{ column_name: string; column_type: string }>(`DESCRIBE ${relation}`);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  async close(): Promise<void> {
+    if (this.signal && this.abortListener) this.signal.removeEventListener("abort", this.abortListener);
+    this.signal = undefined;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    if (this.signal?.aborted) throw new QueryCancelledError();
+    try {
+      return await work();
+    } catch (error) {
+      if (this.signal?.aborted) throw new QueryCancelledError();
+      throw error;
+    }
+  }
+}
+
+function toDuckValue(value: SqlValue): DuckDBValue {
+  return value instanceof Date ? value.toISOString() : value;
+}

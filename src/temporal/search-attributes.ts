@@ -1,0 +1,20 @@
+/** materia's custom search attributes: filter runs in the Web UI, e.g. `MateriaPartition = "2025-10"`. */
+import { defineSearchAttributeKey, SearchAttributeType } from "@temporalio/common";
+
+export const MATERIA_JOB = defineSearchAttributeKey("MateriaJob", SearchAttributeType.KEYWORD);
+export const MATERIA_PARTITION = defineSearchAttributeKey("MateriaPartition", SearchAttributeType.KEYWORD);
+export const MATERIA_ASSETS = defineSearchAttributeKey("MateriaAssets", SearchAttributeType.KEYWORD_LIST);
+export const MATERIA_KIND = defineSearchAttributeKey("MateriaKind", SearchAttributeType.KEYWORD);
+
+export const MATERIA_SEARCH_ATTRIBUTES = [MATERIA_JOB, MATERIA_PARTITION, MATERIA_ASSETS, MATERIA_KIND] as const;
+
+/** The dev server's `--search-attribute` flag spelling of each type. */
+export const DEV_SERVER_TYPE_NAMES: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: "Keyword",
+  [SearchAttributeType.KEYWORD_LIST]: "KeywordList",
+  [SearchAttributeType.TEXT]: "Text",
+  [SearchAttributeType.INT]: "Int",
+  [SearchAttributeType.DOUBLE]: "Double",
+  [SearchAttributeType.BOOL]: "Bool",
+  [SearchAttributeType.DATETIME]: "Datetime",
+};

@@ -1,0 +1,55 @@
+/**
+ * The materia worker: serves materia's workflows and activities on the
+ * configured task queue. In production it loads the workflow bundle built
+ * by `npm run build` (no webpack at start-up); in development and tests it
+ * bundles src/temporal/workflows on the fly.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { NativeConnection, Worker, type WorkerOptions } from "@temporalio/worker";
+import type { MateriaConfig } from "../config";
+import { packageRoot } from "../utils/package-root";
+import type { Logger } from "../utils/logger";
+import { ServerUnreachableError } from "../utils/errors";
+import { createPingActivities } from "./activities/ping";
+import { START_EMBEDDED_HINT } from "./connection";
+
+export const WORKFLOW_BUNDLE_PATH = join(packageRoot(), "dist", "workflow-bundle.js");
+
+export interface MateriaWorkerOptions {
+  config: MateriaConfig;
+  /** Override the server address (tests, embedded server). */
+  address?: string;
+  /** Extra activities (merged over the built-in ones). */
+  activities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  log?: Logger;
+  /** Force on-the-fly bundling even when a prebuilt bundle exists. */
+  bundleOnTheFly?: boolean;
+}
+
+export async function createMateriaWorker(options: MateriaWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config } = options;
+  const address = options.address ?? config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) });
+  } catch (error) {
+    throw new ServerUnreachableError("Temporal server", address, START_EMBEDDED_HINT, error);
+  }
+  const workflowSource: Pick<WorkerOptions, "workflowBundle" | "workflowsPath"> =
+    !options.bundleOnTheFly && existsSync(WORKFLOW_BUNDLE_PATH)
+      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+      : { workflowsPath: require.resolve("./workflows") };
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...workflowSource,
+    activities: { ...createPingActivities(), ...(options.activities ?? {}) },
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    // Let running steps finish (or notice cancellation) before the process exits.
+    shutdownGraceTime: "30 seconds",
+  });
+  return { worker, connection };
+}

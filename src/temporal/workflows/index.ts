@@ -1,0 +1,2 @@
+/** Every workflow the materia worker serves (bundled for the worker's sandbox). */
+export { pingWorkflow, type PingResult } from "./ping";
