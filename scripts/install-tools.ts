@@ -1,20 +1,24 @@
 /**
- * Installs the pinned tool binaries (Temporal CLI, MinIO) into
- * <MATERIA_HOME>/bin, building them from tools/<name>/go.mod when missing.
- * Idempotent: a current build is left alone. Run by `npm test`, `npm start`
- * and `.ci/run` (via `npm run tools`).
+ * Installs the pinned tool binaries into <MATERIA_HOME>/bin, building each
+ * from tools/<name>/go.mod when missing or when its pins changed.
+ * Idempotent: a current build is left alone.
+ *
+ *   tsx scripts/install-tools.ts                 # all tools (tests, CI)
+ *   tsx scripts/install-tools.ts temporal        # just the dev server (npm start)
  */
 import { loadConfig } from "../src/config";
-import { ensureToolBuilt, resolveTool, type ToolName } from "../src/utils/tools";
+import { ensureToolBuilt, resolveTool, TOOLS, type ToolName } from "../src/utils/tools";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const overrides: Record<ToolName, string | undefined> = { temporal: config.temporal.cliPath, minio: config.minio.binaryPath };
-  for (const name of ["temporal", "minio"] as const) {
-    const override = overrides[name];
+  const all = Object.keys(TOOLS) as ToolName[];
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !all.includes(name as ToolName));
+  if (unknown.length > 0) throw new Error(`Unknown tool(s) ${unknown.join(", ")}; known: ${all.join(", ")}`);
+  for (const name of wanted.length > 0 ? (wanted as ToolName[]) : all) {
+    const override = config.toolOverrides[name];
     if (override !== undefined) {
-      const resolved = resolveTool(name, config.home, override);
-      console.error(`materia: using ${name} from ${resolved?.path ?? override}`);
+      console.error(`materia: using ${name} from ${resolveTool(name, config.home, override)?.path ?? override}`);
       continue;
     }
     await ensureToolBuilt(name, config.home);

@@ -40,6 +40,8 @@ export interface MateriaConfig {
     cliPath: string | undefined;
   };
   minio: { binaryPath: string | undefined; port: number; consolePort: number; bucket: string };
+  /** Explicit tool binaries (else built into <home>/bin, else PATH). */
+  toolOverrides: { temporal: string | undefined; minio: string | undefined; "docker-compose": string | undefined };
   worker: { maxConcurrentActivities: number; maxCachedWorkflows: number };
   duckdb: { memoryLimit: string; threads: number | undefined; tempDir: string };
   log: { level: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent"; format: "auto" | "json" | "pretty" };
@@ -117,6 +119,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MateriaConfig {
       consolePort: get("MATERIA_MINIO_CONSOLE_PORT"),
       bucket: get("MATERIA_MINIO_BUCKET"),
     },
+    toolOverrides: { temporal: get("MATERIA_TEMPORAL_CLI"), minio: get("MATERIA_MINIO"), "docker-compose": get("MATERIA_DOCKER_COMPOSE") },
     worker: {
       maxConcurrentActivities: get("MATERIA_WORKER_MAX_ACTIVITIES"),
       maxCachedWorkflows: get("MATERIA_WORKER_MAX_CACHED_WORKFLOWS"),

@@ -78,6 +78,7 @@ export const SETTINGS = [
   },
   { env: "MATERIA_TEMPORAL_CLI", schema: z.string().min(1).optional(), example: "/usr/local/bin/temporal", description: "Path to a Temporal CLI binary (else .materia/bin/temporal, then PATH)." },
   { env: "MATERIA_MINIO", schema: z.string().min(1).optional(), example: "/usr/local/bin/minio", description: "Path to a MinIO binary (else .materia/bin/minio, then PATH)." },
+  { env: "MATERIA_DOCKER_COMPOSE", schema: z.string().min(1).optional(), example: "/usr/local/bin/docker-compose", description: "Path to a docker-compose v2 binary, used by the tests to validate docker-compose.yml (else .materia/bin/docker-compose, then PATH)." },
   { env: "MATERIA_MINIO_PORT", schema: port, default: "9000", example: "9000", description: "S3 API port of the embedded MinIO." },
   { env: "MATERIA_MINIO_CONSOLE_PORT", schema: port, default: "9001", example: "9001", description: "Console port of the embedded MinIO." },
   { env: "MATERIA_MINIO_BUCKET", schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, "must be a valid S3 bucket name"), default: "materia", example: "materia", description: "Bucket the embedded MinIO creates on start." },

@@ -13,7 +13,7 @@ import { delimiter, join } from "node:path";
 import { ToolMissingError } from "./errors";
 import { packageRoot } from "./package-root";
 
-export type ToolName = "temporal" | "minio";
+export type ToolName = "temporal" | "minio" | "docker-compose";
 
 interface ToolSpec {
   title: string;
@@ -33,6 +33,12 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
     title: "MinIO (S3-compatible object store)",
     goPackage: "github.com/minio/minio",
     overrideVariable: "MATERIA_MINIO",
+    approxBuildMinutes: 4,
+  },
+  "docker-compose": {
+    title: "Docker Compose v2.40.3 (validates docker-compose.yml; no engine needed)",
+    goPackage: "github.com/docker/compose/v2/cmd",
+    overrideVariable: "MATERIA_DOCKER_COMPOSE",
     approxBuildMinutes: 4,
   },
 };
@@ -78,7 +84,7 @@ export function findOnPath(command: string): string | undefined {
 
 /** sha256 of the tool's go.mod + go.sum: the build is redone when the pins change. */
 function pinsDigest(name: ToolName): string {
-  const dir = join(packageRoot(), "tools", name);
+  const dir = join(packageRoot(), "tools", toolFolder(name));
   return createHash("sha256").update(readFileSync(join(dir, "go.mod"))).update(readFileSync(join(dir, "go.sum"))).digest("hex");
 }
 
@@ -103,9 +109,9 @@ export async function ensureToolBuilt(name: ToolName, home: string, say: (line: 
   }
   mkdirSync(join(home, "bin"), { recursive: true });
   const partial = `${target}.partial`;
-  say(`materia: building ${TOOLS[name].title} from tools/${name}/go.mod (first build takes ~${TOOLS[name].approxBuildMinutes} min on 2 cores)…`);
+  say(`materia: building ${TOOLS[name].title} from tools/${toolFolder(name)}/go.mod (first build takes ~${TOOLS[name].approxBuildMinutes} min on 2 cores)…`);
   const started = Date.now();
-  const output = await runGo(go, ["build", "-trimpath", "-o", partial, TOOLS[name].goPackage], join(packageRoot(), "tools", name));
+  const output = await runGo(go, ["build", "-trimpath", "-o", partial, TOOLS[name].goPackage], join(packageRoot(), "tools", toolFolder(name)));
   if (output.code !== 0) {
     rmSync(partial, { force: true });
     throw new ToolMissingError(`Building ${TOOLS[name].title} failed (go exit ${output.code}):\n${output.tail}`, `Check network access to the Go module proxy (GOPROXY), or set ${TOOLS[name].overrideVariable}.`);
@@ -114,6 +120,11 @@ export async function ensureToolBuilt(name: ToolName, home: string, say: (line: 
   writeFileSync(`${target}.pins`, pinsDigest(name) + "\n");
   say(`materia: built ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
   return target;
+}
+
+/** tools/<folder> holding the tool's go.mod. */
+function toolFolder(name: ToolName): string {
+  return name === "docker-compose" ? "compose" : name;
 }
 
 function runGo(go: string, args: string[], cwd: string): Promise<{ code: number; tail: string }> {

@@ -1,0 +1,29 @@
+/**
+ * `materia dev`: the embedded Temporal dev server (or TEMPORAL_ADDRESS) and
+ * a worker in one process; prints the Web UI address; Ctrl-C stops all.
+ */
+import type { Command } from "commander";
+import { ensureTemporal } from "../../temporal/dev-server";
+import { createMateriaWorker } from "../../temporal/worker";
+import { cliRuntime } from "../runtime";
+
+export function registerDev(program: Command): void {
+  program
+    .command("dev")
+    .description("Start the embedded Temporal dev server and a worker; Ctrl-C stops both")
+    .action(async () => {
+      const { config, log } = cliRuntime();
+      const temporal = await ensureTemporal(config, log);
+      try {
+        const { worker, connection } = await createMateriaWorker({ config, address: temporal.address, log });
+        console.log(`materia dev: Temporal at ${temporal.address}, task queue "${config.temporal.taskQueue}"`);
+        if (temporal.uiUrl) console.log(`materia dev: Web UI ${temporal.uiUrl}`);
+        console.log("materia dev: press Ctrl-C to stop");
+        // Worker.run resolves after SIGINT/SIGTERM (the SDK installs the handlers) and a graceful drain.
+        await worker.run();
+        await connection.close();
+      } finally {
+        await temporal.stop();
+      }
+    });
+}

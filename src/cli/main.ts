@@ -1,0 +1,29 @@
+/** The `materia` command line. */
+import { Command } from "commander";
+import { registerConfig } from "./commands/config";
+import { registerDemo } from "./commands/demo";
+import { registerDev } from "./commands/dev";
+import { registerWorker } from "./commands/worker";
+import { reportError } from "./runtime";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("materia")
+    .description("Asset-graph orchestration on Temporal, DuckDB and Parquet")
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerDemo(program);
+  registerDev(program);
+  registerWorker(program);
+  registerConfig(program);
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith("bin/materia.js")) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.exitCode = reportError(error);
+    });
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDbSession, QueryCancelledError } from "../../src/resources/duckdb";
+
+describe("DuckDbSession (real DuckDB)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "materia-duckdb-"));
+  const settings = { memoryLimit: "512MB", threads: 2, tempDir: join(dir, "spill") };
+
+  it("applies memory limit and threads from settings", async () => {
+    const db = await DuckDbSession.open(settings);
+    const [row] = await db.all<{ memory_limit: string; threads: bigint }>("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads");
+    expect(row?.memory_limit).toMatch(/^(488\.2 MiB|512\.0 MB|476\.8 MiB)$/);
+    expect(Number(row?.threads)).toBe(2);
+    await db.close();
+  });
+
+  it("writes Parquet, registers it as a view and binds parameters", async () => {
+    const db = await DuckDbSession.open(settings);
+    const file = join(dir, "out.parquet");
+    const rows = await db.copyToParquet("SELECT range AS id, 'x' || range AS label FROM range(1000)", file);
+    expect(rows).toBe(1000);
+    expect(existsSync(file)).toBe(true);
+    await db.registerParquetView("my view", [file]);
+    const [row] = await db.all<{ n: bigint; s: bigint }>(`SELECT count(*) AS n, sum(id) AS s FROM ${db.ident("my view")} WHERE id >= $1`, [500]);
+    expect(row).toEqual({ n: 500n, s: 374750n });
+    expect(await db.describe(db.ident("my view"))).toEqual([
+      { name: "id", type: "BIGINT" },
+      { name: "label", type: "VARCHAR" },
+    ]);
+    await db.close();
+  });
+
+  it("interrupts a running query when the signal aborts", async () => {
+    const controller = new AbortController();
+    const db = await DuckDbSession.open(settings, controller.signal);
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 300);
+    const error = await db.all("SELECT count(*) FROM range(10000000000) a, range(100) b WHERE a.range % 7 = b.range").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryCancelledError);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await db.close();
+  });
+});
