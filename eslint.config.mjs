@@ -59,7 +59,7 @@ export default tseslint.config(
           patterns: [
             ...noNodeBuiltins.patterns,
             {
-              group: ["../*", "!../core", "**/resources/**", "**/temporal/**", "**/config/**", "**/utils/**", "**/assets/**", "**/jobs/**", "**/checks/**", "**/cli/**"],
+              group: ["**/../resources", "**/../resources/**", "**/../temporal", "**/../temporal/**", "**/../config", "**/../config/**", "**/../utils", "**/../utils/**", "**/../assets", "**/../assets/**", "**/../jobs", "**/../jobs/**", "**/../checks", "**/../checks/**", "**/../cli", "**/../cli/**"],
               message: "core/ may import nothing else in src.",
             },
           ],

@@ -1,0 +1,12 @@
+/**
+ * materia's public asset model. Pipelines import from here (and from the
+ * resources' public interfaces) only. Pure: safe to import from workflows.
+ */
+export * from "./errors";
+export * from "./definitions/context";
+export * from "./definitions/asset";
+export * from "./definitions/check";
+export * from "./definitions/job";
+export * from "./definitions/sensor";
+export type * from "./partitions/types";
+export type * from "./mappings/types";

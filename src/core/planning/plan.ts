@@ -1,0 +1,166 @@
+/**
+ * Planning: from selected assets and partition keys to an execution plan of
+ * step instances (step × partition) with their dependencies. Pure and
+ * deterministic; the plan is plain JSON so it can travel through Temporal.
+ *
+ * Dependencies outside the plan become `externalInputs`: partitions that
+ * must already be published (checked against the catalog by the caller),
+ * unless their mapping allows them to be missing.
+ */
+import { PartitionKeyError, PlanningError } from "../errors";
+import type { AssetGraph, AssetStep } from "../graph";
+import type { PartitionKeyContext } from "../partitions/types";
+
+export interface PlanStep {
+  /** `<step>` for unpartitioned steps, `<step>[<partition>]` otherwise; unique in a plan. */
+  id: string;
+  step: string;
+  assets: string[];
+  partition: string | null;
+  /** Ids of plan steps that must succeed first. */
+  dependsOn: string[];
+}
+
+export interface ExternalInput {
+  asset: string;
+  partition: string | null;
+  /** True when the mapping tolerates a missing partition (lookahead, self-dependency at the start, `all`). */
+  optional: boolean;
+  /** Plan step ids that read it. */
+  neededBy: string[];
+}
+
+export interface ExecutionPlan {
+  /** In a valid execution order. */
+  steps: PlanStep[];
+  externalInputs: ExternalInput[];
+}
+
+export interface PlanRequest {
+  /** Materializable asset keys (source assets are ignored). */
+  assets: readonly string[];
+  /** Partition keys for the partitioned steps; unpartitioned steps run once. */
+  partitions: readonly string[];
+  context?: PartitionKeyContext;
+}
+
+export function stepInstanceId(step: string, partition: string | null): string {
+  return partition === null ? step : `${step}[${partition}]`;
+}
+
+export function buildPlan(graph: AssetGraph, request: PlanRequest): ExecutionPlan {
+  const steps = selectSteps(graph, request.assets);
+  if (steps.length === 0) {
+    throw new PlanningError("Nothing to materialize: the selection contains no materializable asset.", { hint: "Source assets are observed, not materialized; select the assets that read them." });
+  }
+  const instances = new Map<string, PlanStep>();
+  for (const step of steps) {
+    for (const partition of partitionsFor(step, request)) {
+      const id = stepInstanceId(step.name, partition);
+      instances.set(id, { id, step: step.name, assets: [...step.keys], partition, dependsOn: [] });
+    }
+  }
+
+  const external = new Map<string, ExternalInput>();
+  for (const instance of instances.values()) {
+    const dependsOn = new Set<string>();
+    for (const key of instance.assets) {
+      const node = graph.node(key);
+      for (const dep of node.deps) {
+        const upstream = graph.node(dep.asset);
+        if (upstream.kind === "source") continue;
+        const mapped = dep.mapping.upstreamFor(instance.partition ?? undefined, node.partitions, upstream.partitions, request.context);
+        if (mapped.nonexistent.length > 0 && !dep.mapping.allowNonexistentUpstream) {
+          throw new PlanningError(
+            `"${key}"${instance.partition === null ? "" : ` partition ${instance.partition}`} reads ${describeKeys(mapped.nonexistent)} of "${dep.asset}", outside its partitions (${upstream.partitions?.id ?? "unpartitioned"}).`,
+            { hint: `Choose later partitions, or declare the dependency with a mapping that allows nonexistent upstream partitions (${dep.mapping.describe()}).` },
+          );
+        }
+        const upstreamStep = graph.stepOf(dep.asset);
+        if (!upstreamStep) continue;
+        const upstreamKeys: Array<string | null> = upstream.partitions === undefined ? [null] : mapped.keys;
+        for (const upstreamKey of upstreamKeys) {
+          const upstreamId = stepInstanceId(upstreamStep.name, upstreamKey);
+          if (upstreamId === instance.id) continue;
+          if (instances.has(upstreamId)) {
+            dependsOn.add(upstreamId);
+          } else {
+            const externalId = `${dep.asset}\u0000${upstreamKey ?? ""}`;
+            const entry = external.get(externalId) ?? { asset: dep.asset, partition: upstreamKey, optional: dep.mapping.allowNonexistentUpstream, neededBy: [] };
+            entry.optional &&= dep.mapping.allowNonexistentUpstream;
+            if (!entry.neededBy.includes(instance.id)) entry.neededBy.push(instance.id);
+            external.set(externalId, entry);
+          }
+        }
+      }
+    }
+    instance.dependsOn = [...dependsOn].sort();
+  }
+  return { steps: orderInstances(graph, instances), externalInputs: [...external.values()] };
+}
+
+function selectSteps(graph: AssetGraph, assets: readonly string[]): AssetStep[] {
+  const names = new Set<string>();
+  for (const key of assets) {
+    const step = graph.stepOf(key);
+    if (step) names.add(step.name);
+  }
+  return graph.steps().filter((step) => names.has(step.name));
+}
+
+function partitionsFor(step: AssetStep, request: PlanRequest): Array<string | null> {
+  if (step.partitions === undefined) return [null];
+  if (request.partitions.length === 0) {
+    throw new PlanningError(`"${step.name}" is partitioned (${step.partitions.id}) but no partition was given.`, {
+      hint: `Pass one or more partition keys in the format ${step.partitions.keyFormat}.`,
+    });
+  }
+  const definition = step.partitions;
+  return request.partitions.map((key) => {
+    try {
+      definition.validateKey(key, request.context);
+    } catch (error) {
+      if (error instanceof PartitionKeyError) {
+        throw new PartitionKeyError(`"${step.name}": ${error.message}`, { hint: error.hint ?? `Expected ${definition.keyFormat}.` });
+      }
+      throw error;
+    }
+    return key;
+  });
+}
+
+/** Kahn's algorithm; ties broken by the graph's step order, then partition order. */
+function orderInstances(graph: AssetGraph, instances: Map<string, PlanStep>): PlanStep[] {
+  const stepRank = new Map(graph.steps().map((step, index) => [step.name, index]));
+  const partitionRank = new Map<string, number>();
+  for (const instance of instances.values()) {
+    if (instance.partition !== null && !partitionRank.has(instance.partition)) partitionRank.set(instance.partition, partitionRank.size);
+  }
+  const rank = (s: PlanStep): [number, number] => [partitionRank.get(s.partition ?? "") ?? -1, stepRank.get(s.step) ?? 0];
+  const compare = (a: PlanStep, b: PlanStep): number => {
+    const [pa, sa] = rank(a);
+    const [pb, sb] = rank(b);
+    return sa - sb || pa - pb;
+  };
+  const remaining = new Map([...instances.values()].map((s) => [s.id, new Set(s.dependsOn)]));
+  const ordered: PlanStep[] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining.entries()].filter(([, deps]) => deps.size === 0).map(([id]) => instances.get(id)!);
+    if (ready.length === 0) {
+      throw new PlanningError(`The plan has a dependency cycle among ${[...remaining.keys()].slice(0, 5).join(", ")}.`, {
+        hint: "A partition mapping makes partitions depend on each other in a loop (e.g. a self-dependency looking ahead).",
+      });
+    }
+    ready.sort(compare);
+    for (const step of ready) {
+      ordered.push(step);
+      remaining.delete(step.id);
+    }
+    for (const deps of remaining.values()) for (const step of ready) deps.delete(step.id);
+  }
+  return ordered;
+}
+
+function describeKeys(keys: string[]): string {
+  return keys.length === 1 ? `partition ${keys[0]}` : `partitions ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""}`;
+}

@@ -1,0 +1,187 @@
+/**
+ * The catalog: manifests, check results and dynamic partition keys in the
+ * object store, next to the data. Every worker on every machine shares one
+ * truth with no extra database.
+ *
+ * Publishing is two writes in a fixed order: the data object under a new,
+ * run-unique key, then the manifest that points to it. The manifest write is
+ * the commit; a failure before it leaves the previous version in place and
+ * an orphaned object that `gc()` removes.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { MateriaError } from "../../core";
+import type { ObjectStore } from "../object-store";
+import { checksKey, dataKey, dynamicPartitionsKey, manifestKey, manifestPrefix, partitionSegment } from "./layout";
+import { MANIFEST_HISTORY_LIMIT, versionOf, type CheckResult, type ColumnInfo, type Manifest, type ManifestVersion, type UpstreamVersion } from "./manifest";
+
+export class CatalogError extends MateriaError {
+  constructor(message: string, hint?: string) {
+    super("CATALOG", message, hint === undefined ? {} : { hint });
+  }
+}
+
+export interface PublishInput {
+  asset: string;
+  partition: string | null;
+  runId: string;
+  /** The staged Parquet file. */
+  stagedPath: string;
+  rowCount: number;
+  schema: ColumnInfo[];
+  codeVersion: string;
+  upstream: UpstreamVersion[];
+  startedAt: Date;
+  checks: CheckResult[];
+  metadata: Record<string, unknown>;
+}
+
+export interface MaterializationSummary {
+  partitionKey: string | null;
+  runId: string;
+  publishedAt: string;
+  dataVersion: string;
+}
+
+export class Catalog {
+  constructor(readonly store: ObjectStore) {}
+
+  async readManifest(asset: string, partition: string | null): Promise<Manifest | undefined> {
+    return this.store.getJson<Manifest>(manifestKey(asset, partition));
+  }
+
+  /** Upload the staged data under a run-unique key, then commit the manifest. */
+  async publish(input: PublishInput): Promise<Manifest> {
+    const { sha256, bytes } = await fileDigest(input.stagedPath);
+    const key = dataKey(input.asset, input.partition, input.runId, randomBytes(4).toString("hex"));
+    await this.store.putFile(key, input.stagedPath, { contentType: "application/vnd.apache.parquet" });
+    const previous = await this.readManifest(input.asset, input.partition);
+    const publishedAt = new Date();
+    const manifest: Manifest = {
+      formatVersion: 1,
+      asset: input.asset,
+      partition: input.partition,
+      dataVersion: sha256,
+      logicalVersion: logicalVersion(input.codeVersion, input.upstream),
+      dataKey: key,
+      rowCount: input.rowCount,
+      bytes,
+      codeVersion: input.codeVersion,
+      upstream: input.upstream,
+      runId: input.runId,
+      publishedAt: publishedAt.toISOString(),
+      schema: input.schema,
+      startedAt: input.startedAt.toISOString(),
+      durationMs: publishedAt.getTime() - input.startedAt.getTime(),
+      checks: input.checks,
+      metadata: input.metadata,
+      history: previous ? [versionOf(previous), ...previous.history].slice(0, MANIFEST_HISTORY_LIMIT) : [],
+    };
+    await this.store.putJson(manifestKey(input.asset, input.partition), manifest);
+    return manifest;
+  }
+
+  /** Check results of the latest evaluation, published or not. */
+  async recordCheckResults(asset: string, partition: string | null, results: CheckResult[]): Promise<void> {
+    await this.store.putJson(checksKey(asset, partition), { asset, partition, results });
+  }
+
+  async readCheckResults(asset: string, partition: string | null): Promise<CheckResult[]> {
+    return (await this.store.getJson<{ results: CheckResult[] }>(checksKey(asset, partition)))?.results ?? [];
+  }
+
+  /** Every published partition of an asset (from its manifests). */
+  async listMaterializations(asset: string): Promise<MaterializationSummary[]> {
+    const objects = await this.store.list(manifestPrefix(asset));
+    const manifests = await Promise.all(
+      objects.filter((o) => !o.key.slice(manifestPrefix(asset).length).includes("/")).map((o) => this.store.getJson<Manifest>(o.key)),
+    );
+    return manifests
+      .filter((m): m is Manifest => m !== undefined && m.asset === asset)
+      .map((m) => ({ partitionKey: m.partition, runId: m.runId, publishedAt: m.publishedAt, dataVersion: m.dataVersion }));
+  }
+
+  /**
+   * Point the manifest back at an earlier version (the one with `dataVersion`,
+   * or the previous one). The current version moves into history, so a
+   * rollback can itself be rolled back.
+   */
+  async rollback(asset: string, partition: string | null, toDataVersion?: string): Promise<Manifest> {
+    const current = await this.readManifest(asset, partition);
+    if (!current) throw new CatalogError(`${describe(asset, partition)} has never been materialized: nothing to roll back.`);
+    const target = toDataVersion === undefined ? current.history[0] : current.history.find((v) => v.dataVersion.startsWith(toDataVersion));
+    if (!target) {
+      const known = current.history.map((v) => `${v.dataVersion.slice(0, 12)} (${v.publishedAt}, run ${v.runId})`);
+      throw new CatalogError(
+        `${describe(asset, partition)} has no earlier version ${toDataVersion ?? ""}`.trim() + ".",
+        known.length > 0 ? `Known versions: ${known.join("; ")}` : "It has only one version.",
+      );
+    }
+    if (!(await this.store.head(target.dataKey))) {
+      throw new CatalogError(`The data object of version ${target.dataVersion.slice(0, 12)} is gone (${target.dataKey}).`);
+    }
+    const rolledBack: Manifest = {
+      ...current,
+      ...target,
+      publishedAt: new Date().toISOString(),
+      metadata: { ...current.metadata, rolledBackFrom: current.dataVersion, rolledBackTo: target.dataVersion },
+      history: [versionOf(current), ...current.history.filter((v) => v !== target)].slice(0, MANIFEST_HISTORY_LIMIT),
+    };
+    await this.store.putJson(manifestKey(asset, partition), rolledBack);
+    return rolledBack;
+  }
+
+  /**
+   * Remove data objects no manifest (current or history) points to: orphans
+   * of failed attempts and versions aged out of history. Objects younger than
+   * `minAgeMs` are kept, since a running step may be about to commit them.
+   */
+  async gc(options: { dryRun?: boolean; minAgeMs?: number } = {}): Promise<{ deleted: string[]; kept: number }> {
+    const minAgeMs = options.minAgeMs ?? 60 * 60 * 1000;
+    const referenced = new Set<string>();
+    for (const object of await this.store.list("manifests/")) {
+      const manifest = await this.store.getJson<Manifest>(object.key);
+      if (!manifest) continue;
+      referenced.add(manifest.dataKey);
+      for (const version of manifest.history) referenced.add(version.dataKey);
+    }
+    const now = Date.now();
+    const orphans = (await this.store.list("data/")).filter(
+      (o) => !referenced.has(o.key) && (o.lastModified === undefined || now - o.lastModified.getTime() >= minAgeMs),
+    );
+    const deleted = orphans.map((o) => o.key);
+    if (!options.dryRun && deleted.length > 0) await this.store.deleteMany(deleted);
+    return { deleted, kept: referenced.size };
+  }
+
+  async dynamicPartitionKeys(name: string): Promise<string[]> {
+    return (await this.store.getJson<{ keys: string[] }>(dynamicPartitionsKey(name)))?.keys ?? [];
+  }
+
+  async addDynamicPartitionKeys(name: string, keys: string[]): Promise<string[]> {
+    const existing = await this.dynamicPartitionKeys(name);
+    const merged = [...new Set([...existing, ...keys])];
+    await this.store.putJson(dynamicPartitionsKey(name), { name, keys: merged });
+    return merged;
+  }
+}
+
+/** hash(code version + upstream data versions), order-independent. */
+export function logicalVersion(codeVersion: string, upstream: UpstreamVersion[]): string {
+  const parts = upstream.map((u) => `${u.asset}\u0000${u.partition ?? ""}\u0000${u.dataVersion}`).sort();
+  return createHash("sha256").update(codeVersion).update("\u0001").update(parts.join("\u0001")).digest("hex");
+}
+
+async function fileDigest(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { sha256: hash.digest("hex"), bytes: (await stat(path)).size };
+}
+
+function describe(asset: string, partition: string | null): string {
+  return partition === null ? `"${asset}"` : `"${asset}" partition ${partition}`;
+}
+
+export { partitionSegment };
+export type { ManifestVersion };

@@ -1,0 +1,83 @@
+/**
+ * Atomic file writes: bytes go to a temp file in the target's own folder and
+ * are renamed over the target only once complete, so a reader sees the old
+ * file or the new one, never a half-written one, and a failed write leaves
+ * the old file untouched.
+ *
+ * Temp names start with `.tmp~`: `~` is outside the object-key charset, so a
+ * temp file can never collide with an object or be listed as one.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { BigIntStats } from "node:fs";
+import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+export const TEMP_FILE_MARKER = ".tmp~";
+
+export interface WrittenFile {
+  size: number;
+  /** md5 of the content, hex: computed while writing, so it costs no extra read. */
+  md5: string;
+  /** The written file's stats, taken before the rename (so they are ours even if another writer renames next). */
+  stats: BigIntStats;
+}
+
+export interface AtomicWriteOptions {
+  /** fsync the temp file before the rename: survives power loss, costs a disk flush per write. */
+  fsync?: boolean;
+}
+
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+export function isTempFileName(name: string): boolean {
+  return name.startsWith(TEMP_FILE_MARKER);
+}
+
+export async function writeFileAtomically(targetPath: string, source: ByteSource, options: AtomicWriteOptions = {}): Promise<WrittenFile> {
+  const folder = dirname(targetPath);
+  const tempPath = join(folder, `${TEMP_FILE_MARKER}${randomBytes(8).toString("hex")}`);
+  const handle = await openTempFile(folder, tempPath);
+  try {
+    const hash = createHash("md5");
+    let size = 0;
+    for await (const chunk of source) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      hash.update(bytes);
+      size += bytes.byteLength;
+      await writeAll(handle, bytes);
+    }
+    if (options.fsync) await handle.sync();
+    const stats = await handle.stat({ bigint: true });
+    await handle.close();
+    await rename(tempPath, targetPath);
+    return { size, md5: hash.digest("hex"), stats };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(tempPath, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Create the folder and the temp file. A concurrent delete may prune empty
+ * folders while `mkdir` is creating them or before `open` runs (both fail
+ * with ENOENT), so retry a few times.
+ */
+async function openTempFile(folder: string, tempPath: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(folder, { recursive: true });
+      return await open(tempPath, "wx");
+    } catch (error) {
+      if (attempt >= 5 || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
+    offset += bytesWritten;
+  }
+}
