@@ -69,11 +69,17 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
+    ignores: [],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { ...globals.node }, sourceType: "commonjs" },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { ...globals.node },
+      sourceType: "commonjs",
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    files: ["tests/**/*.ts", "bench/**/*.ts"],
+    files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: {
       "@typescript-eslint/unbound-method": "off",
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -34,7 +34,7 @@ export async function connectTemporal(config: MateriaConfig, options: { timeoutM
   const { connectionOptions } = loadClientConnectConfig();
   return connectTemporalAt(config.temporal.address, {
     ...options,
-    connectionOptions: { ...connectionOptions, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) } as Partial<ConnectionOptions>,
+    connectionOptions: { ...connectionOptions, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) },
     hint: "Check TEMPORAL_ADDRESS (and TLS / API key settings) and that the server is up; or unset TEMPORAL_ADDRESS to use the embedded dev server.",
   });
 }
