@@ -76,7 +76,7 @@ export default tseslint.config(
       globals: { ...globals.node },
       sourceType: "commonjs",
     },
-    rules: { "@typescript-eslint/no-require-imports": "off" },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
