@@ -1,19 +1,23 @@
 /**
  * All: every downstream partition (or the unpartitioned downstream) reads
  * every existing upstream partition, e.g. a model trained on all months.
+ * Partitions that were never materialized are skipped (the downstream reads
+ * what exists); pass `{ requireAll: true }` to insist on every partition.
+ * An unpartitioned upstream is always required.
  */
 import { resolveContext } from "../partitions/context";
 import type { PartitionKeyContext, PartitionsDefinition } from "../partitions/types";
 import { wholeUpstream } from "./shared";
 import type { PartitionMapping, UpstreamPartitions } from "./types";
 
-export function allMapping(): PartitionMapping {
-  return new AllMapping();
+export function allMapping(options: { requireAll?: boolean } = {}): PartitionMapping {
+  return new AllMapping(!(options.requireAll ?? false));
 }
 
 class AllMapping implements PartitionMapping {
   readonly kind = "all";
-  readonly allowNonexistentUpstream = false;
+
+  constructor(readonly allowNonexistentUpstream: boolean) {}
 
   describe(): string {
     return "all";

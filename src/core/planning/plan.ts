@@ -76,6 +76,8 @@ export function buildPlan(graph: AssetGraph, request: PlanRequest): ExecutionPla
             { hint: `Choose later partitions, or declare the dependency with a mapping that allows nonexistent upstream partitions (${dep.mapping.describe()}).` },
           );
         }
+        // An unpartitioned upstream is always required; partitions may be optional per the mapping.
+        const optional = dep.mapping.allowNonexistentUpstream && upstream.partitions !== undefined;
         const upstreamStep = graph.stepOf(dep.asset);
         if (!upstreamStep) continue;
         const upstreamKeys: Array<string | null> = upstream.partitions === undefined ? [null] : mapped.keys;
@@ -86,8 +88,8 @@ export function buildPlan(graph: AssetGraph, request: PlanRequest): ExecutionPla
             dependsOn.add(upstreamId);
           } else {
             const externalId = `${dep.asset}\u0000${upstreamKey ?? ""}`;
-            const entry = external.get(externalId) ?? { asset: dep.asset, partition: upstreamKey, optional: dep.mapping.allowNonexistentUpstream, neededBy: [] };
-            entry.optional &&= dep.mapping.allowNonexistentUpstream;
+            const entry = external.get(externalId) ?? { asset: dep.asset, partition: upstreamKey, optional, neededBy: [] };
+            entry.optional &&= optional;
             if (!entry.neededBy.includes(instance.id)) entry.neededBy.push(instance.id);
             external.set(externalId, entry);
           }

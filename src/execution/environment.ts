@@ -1,0 +1,51 @@
+/**
+ * What a step needs from the outside world, built once per process from the
+ * config: the object store, the catalog over it, DuckDB settings, a scratch
+ * folder and a logger. The in-process executor and the Temporal activities
+ * share it.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { MateriaConfig } from "../config";
+import { Catalog } from "../resources/catalog";
+import type { DuckDbSettings } from "../resources/duckdb";
+import { createObjectStore, type ObjectStore } from "../resources/object-store";
+import type { Logger } from "../utils/logger";
+
+export interface ExecutionEnvironment {
+  store: ObjectStore;
+  catalog: Catalog;
+  duckdb: DuckDbSettings;
+  /** Staged files and downloaded inputs live here during a step, removed after. */
+  scratchRoot: string;
+  log: Logger;
+  /** Free-form resources handed to materialize functions. */
+  resources: Record<string, unknown>;
+}
+
+export function storeFromConfig(config: MateriaConfig): ObjectStore {
+  const storage = config.storage;
+  if (storage.kind === "file") return createObjectStore(`file://${storage.path}`);
+  return createObjectStore(storage.url, {
+    s3: {
+      region: storage.region,
+      forcePathStyle: storage.forcePathStyle,
+      ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
+      ...(storage.accessKeyId && storage.secretAccessKey ? { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey } : {}),
+    },
+  });
+}
+
+export function createExecutionEnvironment(config: MateriaConfig, log: Logger, options: { store?: ObjectStore; resources?: Record<string, unknown> } = {}): ExecutionEnvironment {
+  const store = options.store ?? storeFromConfig(config);
+  const scratchRoot = join(config.home, "tmp", "steps");
+  mkdirSync(scratchRoot, { recursive: true });
+  return {
+    store,
+    catalog: new Catalog(store),
+    duckdb: { memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir },
+    scratchRoot,
+    log,
+    resources: options.resources ?? {},
+  };
+}

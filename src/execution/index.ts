@@ -1,0 +1,8 @@
+/** Executing steps: inputs, write–audit–publish, the in-process executor. */
+export { createExecutionEnvironment, storeFromConfig, type ExecutionEnvironment } from "./environment";
+export { MissingInputError } from "./errors";
+export { runStep, type StepRequest, type StepOutcome, type OutputOutcome, type StepHooks } from "./step";
+export { materialize, type RunResult, type StepRunResult, type StepStatus } from "./materialize";
+export { planRun, partitionContext, selectionKeys, type PlanInput } from "./plan-run";
+export { runChecks, OUTPUT_VIEW } from "./checks";
+export { assetStatuses, type AssetPartitionStatus } from "./status";

@@ -1,0 +1,65 @@
+/**
+ * The in-process executor: plan, then run each step in dependency order in
+ * this process, without Temporal, through the same `runStep` the Temporal
+ * activities call. For unit tests of assets and quick local use.
+ */
+import { randomUUID } from "node:crypto";
+import type { Definitions, PlanStep } from "../core";
+import type { ExecutionEnvironment } from "./environment";
+import { partitionContext, planRun, type PlanInput } from "./plan-run";
+import { runStep, type OutputOutcome } from "./step";
+
+export type StepStatus = "published" | "blocked" | "failed" | "skipped";
+
+export interface StepRunResult {
+  id: string;
+  step: string;
+  partition: string | null;
+  status: StepStatus;
+  outputs: OutputOutcome[];
+  durationMs: number;
+  error?: { type: string; message: string };
+  /** For skipped steps: the failed or blocked step that caused the skip. */
+  skippedBecause?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: "succeeded" | "failed";
+  steps: StepRunResult[];
+}
+
+export async function materialize(definitions: Definitions, input: PlanInput & { env: ExecutionEnvironment; runId?: string; signal?: AbortSignal }): Promise<RunResult> {
+  const runId = input.runId ?? `local-${randomUUID()}`;
+  const context = await partitionContext(definitions, input.env.catalog);
+  const plan = await planRun(definitions, input.env.catalog, input, context);
+  const results = new Map<string, StepRunResult>();
+  for (const step of plan.steps) {
+    results.set(step.id, await executeOne(definitions, step, results, { ...input, runId, context }));
+  }
+  const steps = [...results.values()];
+  return { runId, status: steps.every((s) => s.status === "published") ? "succeeded" : "failed", steps };
+}
+
+async function executeOne(
+  definitions: Definitions,
+  step: PlanStep,
+  done: Map<string, StepRunResult>,
+  input: { env: ExecutionEnvironment; runId: string; signal?: AbortSignal; context: Awaited<ReturnType<typeof partitionContext>> },
+): Promise<StepRunResult> {
+  const base = { id: step.id, step: step.step, partition: step.partition };
+  const failedDependency = step.dependsOn.find((id) => done.get(id)?.status !== "published");
+  if (failedDependency !== undefined) return { ...base, status: "skipped", outputs: [], durationMs: 0, skippedBecause: failedDependency };
+  const started = Date.now();
+  try {
+    const outcome = await runStep(definitions, { runId: input.runId, step: step.step, partition: step.partition }, input.env, {
+      ...(input.signal ? { signal: input.signal } : {}),
+      context: input.context,
+    });
+    return { ...base, status: outcome.status, outputs: outcome.outputs, durationMs: outcome.durationMs };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    input.env.log.error({ err, step: step.id }, "step failed");
+    return { ...base, status: "failed", outputs: [], durationMs: Date.now() - started, error: { type: err.name, message: err.message } };
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * One step, end to end (write–audit–publish):
+ *   inputs → materialize in DuckDB → staged Parquet → checks → publish.
+ * A failing blocking check publishes nothing; check results are recorded
+ * either way. The same function runs in-process and inside the Temporal
+ * activity.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  MaterializeError,
+  type AssetStep,
+  type Definitions,
+  type MaterializeResult,
+  type MultiMaterializeResult,
+  type OutputResult,
+  type PartitionKeyContext,
+  type TimeWindow,
+} from "../core";
+import { isTimePartitions, isMultiPartitions } from "../core";
+import type { CheckResult, ColumnInfo, UpstreamVersion } from "../resources/catalog";
+import { DuckDbSession, quoteList, quoteLiteral } from "../resources/duckdb";
+import { stepLogger } from "../utils/logger";
+import { OUTPUT_VIEW, runChecks } from "./checks";
+import type { ExecutionEnvironment } from "./environment";
+import { objectReader, resolveInputs } from "./inputs";
+
+export interface StepRequest {
+  runId: string;
+  step: string;
+  partition: string | null;
+}
+
+export interface OutputOutcome {
+  asset: string;
+  rowCount: number;
+  bytes: number | null;
+  dataVersion: string | null;
+  checks: CheckResult[];
+}
+
+export interface StepOutcome {
+  step: string;
+  partition: string | null;
+  /** `published`: every output committed; `blocked`: a blocking check failed and nothing was published. */
+  status: "published" | "blocked";
+  outputs: OutputOutcome[];
+  durationMs: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface StepHooks {
+  signal?: AbortSignal;
+  heartbeat?: (details?: unknown) => void;
+  context?: PartitionKeyContext;
+}
+
+interface StagedOutput {
+  asset: string;
+  path: string;
+  rowCount: number;
+  schema: ColumnInfo[];
+}
+
+export async function runStep(definitions: Definitions, request: StepRequest, env: ExecutionEnvironment, hooks: StepHooks = {}): Promise<StepOutcome> {
+  const started = new Date();
+  const step = definitions.graph.step(request.step);
+  const log = stepLogger(env.log, { runId: request.runId, asset: step.name, partition: request.partition ?? undefined });
+  const scratchDir = join(env.scratchRoot, `${request.runId.replace(/[^A-Za-z0-9_-]/g, "_")}-${randomBytes(4).toString("hex")}`);
+  mkdirSync(scratchDir, { recursive: true });
+  const signal = hooks.signal ?? new AbortController().signal;
+  const db = await DuckDbSession.open(env.duckdb, signal);
+  try {
+    const inputs = await resolveInputs({ graph: definitions.graph, step, partition: request.partition, catalog: env.catalog, store: env.store, db, scratchDir, ...(hooks.context ? { context: hooks.context } : {}) });
+    const metadata: Record<string, unknown> = {};
+    const timeWindow = timeWindowOf(step, request.partition);
+    log.info({ inputs: inputs.upstream.length }, "materializing");
+    const result = await step.definition.materialize({
+      runId: request.runId,
+      assetKey: step.name,
+      partitionKey: request.partition ?? undefined,
+      timeWindow,
+      sql: db,
+      log,
+      objects: objectReader(env.store, scratchDir),
+      upstreamPartitions: inputs.upstreamPartitions,
+      heartbeat: hooks.heartbeat ?? (() => {}),
+      signal,
+      addMetadata: (extra) => Object.assign(metadata, extra),
+      resources: env.resources,
+    });
+    const outputs = outputsOf(step, result as MaterializeResult | MultiMaterializeResult, metadata);
+    const staged: StagedOutput[] = [];
+    for (const [asset, output] of outputs) {
+      const path = join(scratchDir, `${asset.replace(/\//g, "__")}.parquet`);
+      const query = "query" in output ? output.query : `SELECT * FROM ${db.ident(output.table)}`;
+      const rowCount = await db.copyToParquet(query, path);
+      hooks.heartbeat?.({ staged: asset, rowCount });
+      staged.push({ asset, path, rowCount, schema: await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`) });
+    }
+
+    const checksByAsset = new Map<string, CheckResult[]>();
+    for (const output of staged) {
+      const previous = await env.catalog.readManifest(output.asset, request.partition);
+      await db.run(`CREATE OR REPLACE VIEW ${db.ident(OUTPUT_VIEW)} AS SELECT * FROM read_parquet(${quoteLiteral(output.path)})`);
+      const results = await runChecks(definitions.graph.node(output.asset).checks, {
+        db,
+        asset: output.asset,
+        partition: request.partition,
+        timeWindow,
+        runId: request.runId,
+        schema: output.schema,
+        previousSchema: previous?.schema,
+        viewOf: (assetKey, partitionKeys) => publishedView(env, db, scratchDir, assetKey, partitionKeys),
+        ...(hooks.context ? { context: hooks.context } : {}),
+      });
+      checksByAsset.set(output.asset, results);
+      await env.catalog.recordCheckResults(output.asset, request.partition, results);
+    }
+    const blocked = [...checksByAsset.values()].flat().filter((r) => r.blocking && !r.passed);
+    if (blocked.length > 0) {
+      log.warn({ checks: blocked.map((c) => `${c.asset}:${c.check}`) }, "blocking check failed: nothing published");
+      return outcome(step, request, started, "blocked", staged.map((s) => ({ asset: s.asset, rowCount: s.rowCount, bytes: null, dataVersion: null, checks: checksByAsset.get(s.asset) ?? [] })), metadata);
+    }
+
+    const published: OutputOutcome[] = [];
+    for (const output of staged) {
+      const manifest = await env.catalog.publish({
+        asset: output.asset,
+        partition: request.partition,
+        runId: request.runId,
+        stagedPath: output.path,
+        rowCount: output.rowCount,
+        schema: output.schema,
+        codeVersion: step.definition.codeVersion,
+        upstream: inputs.upstream as UpstreamVersion[],
+        startedAt: started,
+        checks: checksByAsset.get(output.asset) ?? [],
+        metadata,
+      });
+      published.push({ asset: output.asset, rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
+    }
+    log.info({ rows: published.map((p) => p.rowCount), ms: Date.now() - started.getTime() }, "published");
+    return outcome(step, request, started, "published", published, metadata);
+  } finally {
+    await db.close();
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+function outcome(step: AssetStep, request: StepRequest, started: Date, status: StepOutcome["status"], outputs: OutputOutcome[], metadata: Record<string, unknown>): StepOutcome {
+  return { step: step.name, partition: request.partition, status, outputs, durationMs: Date.now() - started.getTime(), metadata };
+}
+
+/** Validate what materialize returned against the step's outputs. */
+function outputsOf(step: AssetStep, result: MaterializeResult | MultiMaterializeResult | undefined, metadata: Record<string, unknown>): Array<[string, OutputResult]> {
+  if (result === undefined || result === null) {
+    throw new MaterializeError(`materialize of "${step.name}" returned nothing.`, {
+      hint: step.kind === "multi" ? "Return { outputs: { <asset key>: { query } | { table } } }." : "Return a SELECT query string, { query }, or { table } naming a table it created.",
+    });
+  }
+  if (step.kind === "asset") {
+    const single = typeof result === "string" ? { query: result } : (result as OutputResult & { metadata?: Record<string, unknown> });
+    if (!isOutput(single)) throw new MaterializeError(`materialize of "${step.name}" returned ${describeValue(result)}, not a query or a table.`, { hint: "Return a SELECT query string, { query }, or { table }." });
+    if ("metadata" in single && single.metadata) Object.assign(metadata, single.metadata);
+    return [[step.name, single]];
+  }
+  const multi = result as MultiMaterializeResult;
+  if (!multi.outputs || typeof multi.outputs !== "object") {
+    throw new MaterializeError(`materialize of multi-asset "${step.name}" returned no outputs.`, { hint: `Return { outputs: { ${step.keys.map((k) => `"${k}": …`).join(", ")} } }.` });
+  }
+  const unknown = Object.keys(multi.outputs).filter((k) => !step.keys.includes(k));
+  const missing = step.keys.filter((k) => !(k in multi.outputs));
+  if (unknown.length > 0 || missing.length > 0) {
+    throw new MaterializeError(
+      `materialize of multi-asset "${step.name}" ${missing.length > 0 ? `is missing outputs ${missing.join(", ")}` : ""}${missing.length > 0 && unknown.length > 0 ? " and " : ""}${unknown.length > 0 ? `returned unknown outputs ${unknown.join(", ")}` : ""}.`,
+      { hint: `Its outputs are ${step.keys.join(", ")}.` },
+    );
+  }
+  if (multi.metadata) Object.assign(metadata, multi.metadata);
+  return step.keys.map((key) => {
+    const output = multi.outputs[key];
+    if (!isOutput(output)) throw new MaterializeError(`Output "${key}" of "${step.name}" is ${describeValue(output)}, not { query } or { table }.`);
+    return [key, output];
+  });
+}
+
+function isOutput(value: unknown): value is OutputResult {
+  return typeof value === "object" && value !== null && ((("query" in value) && typeof value.query === "string") || (("table" in value) && typeof value.table === "string"));
+}
+
+function describeValue(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
+
+function timeWindowOf(step: AssetStep, partition: string | null): TimeWindow | undefined {
+  const definition = step.partitions;
+  if (partition === null || !definition) return undefined;
+  if (isTimePartitions(definition)) return definition.timeWindow(partition);
+  if (isMultiPartitions(definition)) {
+    const values = definition.split(partition);
+    for (const dimension of definition.dimensions) {
+      const value = values[dimension.name];
+      if (value !== undefined && isTimePartitions(dimension.partitions)) return dimension.partitions.timeWindow(value);
+    }
+  }
+  return undefined;
+}
+
+/** Another asset's published partitions as a view (reconciliation checks). */
+async function publishedView(env: ExecutionEnvironment, db: DuckDbSession, scratchDir: string, assetKey: string, partitionKeys?: string[]): Promise<string> {
+  const keys: Array<string | null> = partitionKeys ?? [null];
+  const files: string[] = [];
+  for (const key of keys) {
+    const manifest = await env.catalog.readManifest(assetKey, key);
+    if (manifest) files.push(await env.store.localPath(manifest.dataKey, scratchDir));
+  }
+  const view = `published_${assetKey.replace(/\W/g, "_")}`;
+  if (files.length === 0) throw new MaterializeError(`"${assetKey}" has no published data for ${keys.join(", ") || "its partitions"}.`);
+  await db.run(`CREATE OR REPLACE VIEW ${db.ident(view)} AS SELECT * FROM read_parquet(${quoteList(files)})`);
+  return view;
+}
