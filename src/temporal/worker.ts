@@ -11,13 +11,20 @@ import type { MateriaConfig } from "../config";
 import { packageRoot } from "../utils/package-root";
 import type { Logger } from "../utils/logger";
 import { ServerUnreachableError } from "../utils/errors";
+import type { Definitions } from "../core";
+import type { ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
+import { createRunActivities } from "./activities/run";
 import { START_EMBEDDED_HINT } from "./connection";
+import { installTemporalRuntimeLogging } from "./runtime";
 
 export const WORKFLOW_BUNDLE_PATH = join(packageRoot(), "dist", "workflow-bundle.js");
 
 export interface MateriaWorkerOptions {
   config: MateriaConfig;
+  /** What this worker materializes, and where. Without them it serves only the ping workflow. */
+  definitions?: Definitions;
+  env?: ExecutionEnvironment;
   /** Override the server address (tests, embedded server). */
   address?: string;
   /** Extra activities (merged over the built-in ones). */
@@ -30,6 +37,7 @@ export interface MateriaWorkerOptions {
 export async function createMateriaWorker(options: MateriaWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = options;
   const address = options.address ?? config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
+  installTemporalRuntimeLogging(options.log);
   let connection: NativeConnection;
   try {
     connection = await NativeConnection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) });
@@ -45,7 +53,11 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource,
-    activities: { ...createPingActivities(), ...(options.activities ?? {}) },
+    activities: {
+      ...createPingActivities(),
+      ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env) : {}),
+      ...(options.activities ?? {}),
+    },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     // Let running steps finish (or notice cancellation) before the process exits.

@@ -1,2 +1,3 @@
 /** Every workflow the materia worker serves (bundled for the worker's sandbox). */
 export { pingWorkflow, type PingResult } from "./ping";
+export { runWorkflow } from "./run";

@@ -1,0 +1,97 @@
+/**
+ * Activities of the run workflow: plan (against the catalog) and execute one
+ * step (write–audit–publish). They do the I/O; the workflow only orders them.
+ */
+import { Context } from "@temporalio/activity";
+import { ApplicationFailure } from "@temporalio/common";
+import type { AssetStep, Definitions, RetrySpec, TimeoutSpec } from "../../core";
+import { MateriaError } from "../../core";
+import { partitionContext, planRun, runStep, type ExecutionEnvironment } from "../../execution";
+import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, type RunInput, type RunPlan, type StepActivityOptions, type StepSummary } from "../shared";
+
+const HEARTBEAT_EVERY_MS = 5_000;
+
+export function createRunActivities(definitions: Definitions, env: ExecutionEnvironment) {
+  return {
+    async planRun(input: RunInput): Promise<RunPlan> {
+      try {
+        const partitions = normalizePartitions(input);
+        const job = input.job !== undefined ? definitions.job(input.job) : undefined;
+        const plan = await planRun(definitions, env.catalog, { ...(input.job !== undefined ? { job: input.job } : {}), ...(input.selection !== undefined ? { selection: input.selection } : {}), partitions });
+        const steps = [...new Set(plan.steps.map((s) => s.step))].map((name) => definitions.graph.step(name));
+        return {
+          job: job?.name,
+          assets: [...new Set(plan.steps.flatMap((s) => s.assets))].sort(),
+          partitions,
+          steps: plan.steps,
+          options: Object.fromEntries(steps.map((step) => [step.name, stepActivityOptions(step)])),
+          maxConcurrentSteps: input.maxConcurrentSteps ?? job?.maxConcurrentSteps ?? 4,
+        };
+      } catch (error) {
+        throw asFailure(error, true);
+      }
+    },
+
+    async executeStep(request: { runId: string; step: string; partition: string | null }): Promise<StepSummary> {
+      const context = Context.current();
+      const started = Date.now();
+      // Heartbeat on a timer: long DuckDB work stays visibly alive, and cancellation reaches us.
+      const timer = setInterval(() => context.heartbeat({ step: request.step, elapsedMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
+      try {
+        const outcome = await runStep(definitions, request, env, {
+          signal: context.cancellationSignal,
+          heartbeat: (details) => context.heartbeat(details),
+          context: await partitionContext(definitions, env.catalog),
+        });
+        const failedChecks = outcome.outputs.flatMap((o) => o.checks.filter((c) => !c.passed).map((c) => `${c.asset}:${c.check}`));
+        return {
+          id: request.partition === null ? request.step : `${request.step}[${request.partition}]`,
+          step: request.step,
+          partition: request.partition,
+          status: outcome.status,
+          rows: outcome.outputs.reduce((sum, o) => sum + o.rowCount, 0),
+          durationMs: outcome.durationMs,
+          failedChecks,
+        };
+      } catch (error) {
+        if (context.cancellationSignal.aborted) throw error;
+        throw asFailure(error, false);
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  };
+}
+
+export type RunActivities = ReturnType<typeof createRunActivities>;
+
+/** Typed materia errors become ApplicationFailures carrying their type, message and hint. */
+function asFailure(error: unknown, alwaysNonRetryable: boolean): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof MateriaError || (error instanceof Error && "hint" in error)) {
+    const typed = error as Error & { hint?: string };
+    return ApplicationFailure.create({
+      type: typed.name,
+      message: typed.hint ? `${typed.message} (hint: ${typed.hint})` : typed.message,
+      nonRetryable: alwaysNonRetryable || NON_RETRYABLE_STEP_ERRORS.includes(typed.name),
+      cause: error instanceof Error ? error : undefined,
+    });
+  }
+  return error;
+}
+
+function stepActivityOptions(step: AssetStep): StepActivityOptions {
+  const retry: RetrySpec = step.definition.retry ?? {};
+  const timeout: TimeoutSpec = step.definition.timeout ?? {};
+  return {
+    startToCloseTimeout: timeout.startToClose ?? "2 hours",
+    heartbeatTimeout: timeout.heartbeat ?? "1 minute",
+    retry: {
+      maximumAttempts: retry.maximumAttempts ?? 3,
+      initialInterval: retry.initialInterval ?? "2 seconds",
+      backoffCoefficient: retry.backoffCoefficient ?? 2,
+      maximumInterval: retry.maximumInterval ?? "1 minute",
+      nonRetryableErrorTypes: [...NON_RETRYABLE_STEP_ERRORS, ...(retry.nonRetryableErrorTypes ?? [])],
+    },
+  };
+}

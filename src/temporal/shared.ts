@@ -1,0 +1,102 @@
+/**
+ * What workflows, activities and clients agree on: inputs and results (plain
+ * JSON — no data passes through Temporal, only keys and small metadata),
+ * workflow ids, signal and query names. Deterministic and pure: workflow code
+ * imports it.
+ */
+
+/** The run workflow's single argument: start it from the CLI or the Web UI's Start Workflow form. */
+export interface RunInput {
+  /** A job name (see `materia jobs list`), or… */
+  job?: string;
+  /** …a selection expression, e.g. `key:market/*`. */
+  selection?: string;
+  /** Partition keys; one partition per run is the norm (backfills start one run per partition). */
+  partitions?: string[];
+  /** Shorthand for `partitions: [partition]`. */
+  partition?: string;
+  /** Steps executed at once. Default: the job's maxConcurrentSteps, else 4. */
+  maxConcurrentSteps?: number;
+  tags?: Record<string, string>;
+}
+
+/** How one step's activity is called: the asset's retry policy and timeouts. */
+export interface StepActivityOptions {
+  startToCloseTimeout: string | number;
+  heartbeatTimeout: string | number;
+  retry: {
+    maximumAttempts: number;
+    initialInterval: string | number;
+    backoffCoefficient: number;
+    maximumInterval: string | number;
+    nonRetryableErrorTypes: string[];
+  };
+}
+
+export interface PlannedStep {
+  id: string;
+  step: string;
+  assets: string[];
+  partition: string | null;
+  dependsOn: string[];
+}
+
+export interface RunPlan {
+  job: string | undefined;
+  assets: string[];
+  partitions: string[];
+  steps: PlannedStep[];
+  options: Record<string, StepActivityOptions>;
+  maxConcurrentSteps: number;
+}
+
+export type StepStatus = "published" | "blocked" | "failed" | "skipped" | "cancelled";
+
+export interface StepSummary {
+  id: string;
+  step: string;
+  partition: string | null;
+  status: StepStatus;
+  rows: number | null;
+  durationMs: number;
+  /** Failed checks (blocking or not) as `asset:check`. */
+  failedChecks: string[];
+  error?: string;
+  skippedBecause?: string;
+}
+
+export interface RunSummary {
+  status: "succeeded" | "failed";
+  job: string | undefined;
+  partitions: string[];
+  steps: StepSummary[];
+  /** Total step counts by status. */
+  counts: Record<StepStatus, number>;
+}
+
+/** Error types a step never retries: bad definitions and bad input don't get better by waiting. */
+export const NON_RETRYABLE_STEP_ERRORS = ["MaterializeError", "MissingInputError", "DefinitionError", "PlanningError", "PartitionKeyError", "SelectionError", "AssetGraphError"];
+
+export const RUN_FAILED_ERROR = "MateriaRunFailed";
+export const CHECK_FAILED_ERROR = "CheckFailedError";
+
+/** A short deterministic hash (FNV-1a, 32 bit, base36) for ids derived from free text. */
+export function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+/** `materia-run:<job | sel-hash>:<partition | all>`: one run per job and partition at a time. */
+export function runWorkflowId(input: Pick<RunInput, "job" | "selection">, partitions: readonly string[]): string {
+  const scope = input.job ?? `sel-${shortHash(input.selection ?? "")}`;
+  const partition = partitions.length === 0 ? "all" : partitions.length === 1 ? partitions[0] : `${partitions[0]}..${partitions[partitions.length - 1]}(${partitions.length})`;
+  return `materia-run:${scope}:${partition}`;
+}
+
+export function normalizePartitions(input: RunInput): string[] {
+  return [...(input.partitions ?? []), ...(input.partition !== undefined ? [input.partition] : [])];
+}

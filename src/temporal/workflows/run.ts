@@ -1,0 +1,131 @@
+/**
+ * The run workflow: plan via an activity, then execute steps in dependency
+ * order with a concurrency limit, each step one activity with its asset's
+ * retry policy and timeouts. A failed or blocked step skips everything
+ * downstream. A blocked step (failed blocking check) or a failed step fails
+ * the run with a typed, non-retryable failure whose details list every step.
+ */
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from "@temporalio/workflow";
+import type { RunActivities } from "../activities/run";
+import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_PARTITION } from "../search-attributes";
+import { CHECK_FAILED_ERROR, RUN_FAILED_ERROR, type PlannedStep, type RunInput, type RunPlan, type RunSummary, type StepStatus, type StepSummary } from "../shared";
+
+const { planRun } = proxyActivities<RunActivities>({
+  startToCloseTimeout: "5 minutes",
+  retry: { maximumAttempts: 5, initialInterval: "1 second" },
+});
+
+export async function runWorkflow(input: RunInput): Promise<RunSummary> {
+  const plan = await planRun(input ?? {});
+  // Also set here (not only by the client) so runs started from the Web UI are filterable too.
+  upsertSearchAttributes([
+    { key: MATERIA_ASSETS, value: plan.assets },
+    { key: MATERIA_KIND, value: "run" },
+    ...(plan.job ? [{ key: MATERIA_JOB, value: plan.job }] : []),
+    ...(plan.partitions.length === 1 ? [{ key: MATERIA_PARTITION, value: plan.partitions[0]! }] : []),
+  ]);
+  const results = await executePlan(plan);
+  const summary = summarize(plan, results);
+  if (summary.status === "failed") {
+    const blocked = summary.steps.filter((s) => s.status === "blocked");
+    throw ApplicationFailure.create({
+      type: blocked.length > 0 ? CHECK_FAILED_ERROR : RUN_FAILED_ERROR,
+      nonRetryable: true,
+      message:
+        blocked.length > 0
+          ? `Blocking check failed in ${blocked.map((s) => `${s.id} (${s.failedChecks.join(", ")})`).join("; ")}: nothing published there, ${summary.counts.skipped} downstream step(s) skipped.`
+          : `Run failed: ${summary.steps.filter((s) => s.status === "failed").map((s) => `${s.id}: ${s.error ?? "failed"}`).join("; ")}`,
+      details: [summary],
+    });
+  }
+  return summary;
+}
+
+async function executePlan(plan: RunPlan): Promise<Map<string, StepSummary>> {
+  const results = new Map<string, StepSummary>();
+  const pending = [...plan.steps];
+  const running = new Map<string, Promise<void>>();
+  const limit = Math.max(1, plan.maxConcurrentSteps);
+
+  while (pending.length > 0 || running.size > 0) {
+    // Skip what can no longer run; start what is ready, up to the limit.
+    for (let i = 0; i < pending.length; ) {
+      const step = pending[i]!;
+      const brokenDependency = step.dependsOn.find((id) => results.has(id) && results.get(id)!.status !== "published");
+      if (brokenDependency !== undefined) {
+        results.set(step.id, skipped(step, brokenDependency));
+        pending.splice(i, 1);
+        continue;
+      }
+      const ready = step.dependsOn.every((id) => results.get(id)?.status === "published");
+      if (ready && running.size < limit) {
+        pending.splice(i, 1);
+        running.set(
+          step.id,
+          runOne(plan, step).then((summary) => {
+            results.set(step.id, summary);
+            running.delete(step.id);
+          }),
+        );
+        continue;
+      }
+      i++;
+    }
+    if (running.size > 0) await Promise.race(running.values());
+    else if (pending.length > 0) {
+      // Nothing running and nothing ready: only possible if a dependency is outside the plan.
+      for (const step of pending.splice(0)) results.set(step.id, skipped(step, step.dependsOn.find((id) => !results.has(id)) ?? "unknown"));
+    }
+  }
+  return results;
+}
+
+async function runOne(plan: RunPlan, step: PlannedStep): Promise<StepSummary> {
+  const options = plan.options[step.step];
+  const activityOptions: ActivityOptions = {
+    startToCloseTimeout: options?.startToCloseTimeout ?? "2 hours",
+    heartbeatTimeout: options?.heartbeatTimeout ?? "1 minute",
+    retry: options?.retry,
+    // Cancelling the run waits for the step to stop its DuckDB work and clean up.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    summary: step.id,
+  };
+  const { executeStep } = proxyActivities<RunActivities>(activityOptions);
+  const started = Date.now();
+  try {
+    return await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition });
+  } catch (error) {
+    if (isCancellation(error) && CancellationScope.current().consideredCancelled) throw error;
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    return {
+      id: step.id,
+      step: step.step,
+      partition: step.partition,
+      status: "failed",
+      rows: null,
+      durationMs: Date.now() - started,
+      failedChecks: [],
+      error: cause instanceof Error ? cause.message : String(cause),
+    };
+  }
+}
+
+function skipped(step: PlannedStep, because: string): StepSummary {
+  return { id: step.id, step: step.step, partition: step.partition, status: "skipped", rows: null, durationMs: 0, failedChecks: [], skippedBecause: because };
+}
+
+function summarize(plan: RunPlan, results: Map<string, StepSummary>): RunSummary {
+  const steps = plan.steps.map((s) => results.get(s.id) ?? skipped(s, "not run"));
+  const counts: Record<StepStatus, number> = { published: 0, blocked: 0, failed: 0, skipped: 0, cancelled: 0 };
+  for (const step of steps) counts[step.status]++;
+  return { status: counts.published === steps.length ? "succeeded" : "failed", job: plan.job, partitions: plan.partitions, steps, counts };
+}
