@@ -1,8 +1,12 @@
 /** The `materia` command line. */
 import { Command } from "commander";
+import { registerAssets } from "./commands/assets";
+import { registerBackfill } from "./commands/backfill";
 import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
+import { registerMaterialize } from "./commands/materialize";
+import { registerStatus } from "./commands/status";
 import { registerWorker } from "./commands/worker";
 import { reportError } from "./runtime";
 
@@ -16,6 +20,10 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerDev(program);
   registerWorker(program);
+  registerMaterialize(program);
+  registerBackfill(program);
+  registerStatus(program);
+  registerAssets(program);
   registerConfig(program);
   return program;
 }

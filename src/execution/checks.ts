@@ -20,7 +20,7 @@ export interface CheckRunArgs {
   schema: ColumnInfo[];
   previousSchema: ColumnInfo[] | undefined;
   /** Register another asset's published partitions as a view; returns the view name. */
-  viewOf(assetKey: string, partitionKeys?: string[]): Promise<string>;
+  viewOf: (assetKey: string, partitionKeys?: string[]) => Promise<string>;
   context?: PartitionKeyContext;
 }
 

@@ -19,7 +19,7 @@ import {
   type TimeWindow,
 } from "../core";
 import { isTimePartitions, isMultiPartitions } from "../core";
-import type { CheckResult, ColumnInfo, UpstreamVersion } from "../resources/catalog";
+import type { CheckResult, ColumnInfo } from "../resources/catalog";
 import { DuckDbSession, quoteList, quoteLiteral } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
@@ -90,7 +90,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       addMetadata: (extra) => Object.assign(metadata, extra),
       resources: env.resources,
     });
-    const outputs = outputsOf(step, result as MaterializeResult | MultiMaterializeResult, metadata);
+    const outputs = outputsOf(step, result, metadata);
     const staged: StagedOutput[] = [];
     for (const [asset, output] of outputs) {
       const path = join(scratchDir, `${asset.replace(/\//g, "__")}.parquet`);
@@ -134,7 +134,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
         rowCount: output.rowCount,
         schema: output.schema,
         codeVersion: step.definition.codeVersion,
-        upstream: inputs.upstream as UpstreamVersion[],
+        upstream: inputs.upstream,
         startedAt: started,
         checks: checksByAsset.get(output.asset) ?? [],
         metadata,

@@ -28,7 +28,7 @@ export async function startRun(client: Client, taskQueue: string, input: RunInpu
     workflowId,
     args: [{ ...input, partitions, partition: undefined }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    typedSearchAttributes: new TypedSearchAttributes(pairs as ConstructorParameters<typeof TypedSearchAttributes>[0]),
+    typedSearchAttributes: new TypedSearchAttributes(pairs),
   });
   return { handle, workflowId };
 }

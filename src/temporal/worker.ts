@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { Client, Connection } from "@temporalio/client";
 import { NativeConnection, Worker, type WorkerOptions } from "@temporalio/worker";
 import type { MateriaConfig } from "../config";
 import { packageRoot } from "../utils/package-root";
@@ -14,6 +15,7 @@ import { ServerUnreachableError } from "../utils/errors";
 import type { Definitions } from "../core";
 import type { ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
+import { createBackfillActivities } from "./activities/backfill";
 import { createRunActivities } from "./activities/run";
 import { START_EMBEDDED_HINT } from "./connection";
 import { installTemporalRuntimeLogging } from "./runtime";
@@ -34,7 +36,13 @@ export interface MateriaWorkerOptions {
   bundleOnTheFly?: boolean;
 }
 
-export async function createMateriaWorker(options: MateriaWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export interface MateriaWorker {
+  worker: Worker;
+  /** Close the worker's connections (after `worker.run()` has resolved). */
+  close: () => Promise<void>;
+}
+
+export async function createMateriaWorker(options: MateriaWorkerOptions): Promise<MateriaWorker> {
   const { config } = options;
   const address = options.address ?? config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
   installTemporalRuntimeLogging(options.log);
@@ -44,6 +52,9 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
   } catch (error) {
     throw new ServerUnreachableError("Temporal server", address, START_EMBEDDED_HINT, error);
   }
+  // Backfills follow runs started by others through a client on the same server.
+  const clientConnection = options.definitions ? await Connection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) }) : undefined;
+  const client = clientConnection ? new Client({ connection: clientConnection, namespace: config.temporal.namespace }) : undefined;
   const workflowSource: Pick<WorkerOptions, "workflowBundle" | "workflowsPath"> =
     !options.bundleOnTheFly && existsSync(WORKFLOW_BUNDLE_PATH)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
@@ -56,6 +67,7 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
     activities: {
       ...createPingActivities(),
       ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env) : {}),
+      ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
       ...(options.activities ?? {}),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
@@ -63,5 +75,11 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
     // Let running steps finish (or notice cancellation) before the process exits.
     shutdownGraceTime: "30 seconds",
   });
-  return { worker, connection };
+  return {
+    worker,
+    close: async () => {
+      await clientConnection?.close();
+      await connection.close();
+    },
+  };
 }

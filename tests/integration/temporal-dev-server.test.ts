@@ -20,12 +20,12 @@ describe("embedded Temporal dev server (built from tools/temporal)", () => {
 
   it("runs a workflow with an activity on a materia worker", async () => {
     const config = testConfig();
-    const { worker, connection: workerConnection } = await createMateriaWorker({ config, address, bundleOnTheFly: true });
+    const { worker, close } = await createMateriaWorker({ config, address, bundleOnTheFly: true });
     const client = new Client({ connection, namespace: "default" });
     const result = await worker.runUntil(
       client.workflow.execute("pingWorkflow", { taskQueue: config.temporal.taskQueue, workflowId: `ping-${Date.now()}`, args: ["hello"] }),
     );
-    await workerConnection.close();
+    await close();
     expect(result).toEqual({ message: "pong: hello", workerIdentity: expect.stringContaining(config.temporal.taskQueue) });
   });
 

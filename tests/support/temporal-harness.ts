@@ -26,7 +26,7 @@ export async function startHarness(definitions: Definitions, options: { resource
   const config = options.config ?? testConfig();
   const log = createLogger({ level: "warn", format: "json" });
   const env = options.env ?? createExecutionEnvironment(config, log, { resources: options.resources ?? {} });
-  const { worker, connection: workerConnection } = await createMateriaWorker({ config, address, definitions, env, bundleOnTheFly: true });
+  const { worker, close } = await createMateriaWorker({ config, address, definitions, env, bundleOnTheFly: true });
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: "default" });
@@ -39,7 +39,7 @@ export async function startHarness(definitions: Definitions, options: { resource
     close: async () => {
       worker.shutdown();
       await running;
-      await workerConnection.close();
+      await close();
       await connection.close();
     },
   };

@@ -1,15 +1,21 @@
 /**
- * `materia demo` (what `npm start` runs): the embedded stack and a worker,
- * a round trip through Temporal, then where to look. `--keep` leaves the
- * stack running to explore the Web UI.
+ * `materia demo` (what `npm start` runs): on the embedded defaults, start the
+ * Temporal dev server and a worker, put sample vendor files in the landing
+ * area, backfill a few months through Temporal with a progress bar, print the
+ * status table and where to look. `--keep` leaves everything running.
  */
 import type { Command } from "commander";
-import { Client } from "@temporalio/client";
+import { exampleAssets, writeExampleLanding } from "../../assets/example";
+import { loadDefinitions } from "../../definitions";
+import { createExecutionEnvironment } from "../../execution";
+import { connectClient } from "../../temporal/connection";
 import { ensureTemporal } from "../../temporal/dev-server";
-import { connectTemporal } from "../../temporal/connection";
 import { createMateriaWorker } from "../../temporal/worker";
-import type { PingResult } from "../../temporal/workflows";
-import { cliRuntime } from "../runtime";
+import { followBackfill, startBackfill } from "../backfill-progress";
+import { cliRuntime, EXIT } from "../runtime";
+import { printStatus } from "./status";
+
+const DEMO_MONTHS = ["2025-01", "2025-02", "2025-03"];
 
 export function registerDemo(program: Command): void {
   program
@@ -18,24 +24,44 @@ export function registerDemo(program: Command): void {
     .option("--keep", "leave the dev server and worker running (Ctrl-C to stop)")
     .action(async (options: { keep?: boolean }) => {
       const { config, log } = cliRuntime();
-      console.log("materia: starting the Temporal dev server…");
+      const definitions = loadDefinitions();
+      const env = createExecutionEnvironment(config, log);
+      console.log(`materia demo: ${exampleAssets.length} example assets, lake at ${env.store.description}`);
+      console.log("materia demo: starting the Temporal dev server…");
       const temporal = await ensureTemporal(config, log);
       try {
-        const { worker, connection: workerConnection } = await createMateriaWorker({ config, address: temporal.address, log });
-        const connection = await connectTemporal(config);
-        const client = new Client({ connection, namespace: config.temporal.namespace });
-        const workflowId = `materia-demo-ping-${Date.now()}`;
-        const result = await worker.runUntil(
-          client.workflow.execute("pingWorkflow", { taskQueue: config.temporal.taskQueue, workflowId, args: ["hello from materia"] }) as Promise<PingResult>,
-        );
-        console.log(`materia: workflow ${workflowId} answered "${result.message}" (worker ${result.workerIdentity})`);
-        if (temporal.uiUrl) console.log(`materia: see it in the Temporal Web UI: ${temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
-        if (options.keep) {
-          console.log("materia: --keep: dev server and worker keep running; Ctrl-C to stop.");
-          await worker.run();
+        const { worker, close } = await createMateriaWorker({ config, address: temporal.address, log, definitions, env });
+        const running = worker.run();
+        try {
+          console.log(`materia demo: writing sample landing files for ${DEMO_MONTHS.join(", ")}`);
+          await writeExampleLanding(env.store, DEMO_MONTHS, env.duckdb);
+          const client = await connectClient(config);
+          try {
+            const handle = await startBackfill(client, config.temporal.taskQueue, { job: "example_monthly", from: DEMO_MONTHS[0], to: DEMO_MONTHS[DEMO_MONTHS.length - 1], maxConcurrentRuns: 1 });
+            console.log(`materia demo: backfill ${handle.workflowId} started`);
+            const summary = await followBackfill(handle, { bar: true });
+            console.log(`materia demo: backfill ${summary.status}: ${summary.done}/${summary.total} partitions in ${summary.durationSeconds}s\n`);
+            process.exitCode = summary.status === "succeeded" ? EXIT.ok : EXIT.failure;
+            await printStatus(env, { select: "group:example", from: DEMO_MONTHS[0]!, to: DEMO_MONTHS[DEMO_MONTHS.length - 1]! });
+            const ui = temporal.uiUrl ?? config.temporal.uiUrl;
+            console.log(`\nWhere to look:`);
+            console.log(`  Temporal Web UI   ${ui}/namespaces/${config.temporal.namespace}/workflows`);
+            console.log(`  this backfill     ${ui}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
+            console.log(`  filter runs       MateriaPartition = "2025-02"`);
+            console.log(`  the data          ${env.store.description} (manifests/, data/)`);
+          } finally {
+            await client.connection.close();
+          }
+          if (options.keep) {
+            console.log("\nmateria demo: --keep: the dev server and worker keep running; Ctrl-C to stop.");
+            await running;
+          } else {
+            worker.shutdown();
+            await running;
+          }
+        } finally {
+          await close();
         }
-        await connection.close();
-        await workerConnection.close();
       } finally {
         await temporal.stop();
       }

@@ -5,6 +5,8 @@
 import type { Command } from "commander";
 import { ensureTemporal } from "../../temporal/dev-server";
 import { createMateriaWorker } from "../../temporal/worker";
+import { loadDefinitions } from "../../definitions";
+import { createExecutionEnvironment } from "../../execution";
 import { cliRuntime } from "../runtime";
 
 export function registerDev(program: Command): void {
@@ -15,13 +17,13 @@ export function registerDev(program: Command): void {
       const { config, log } = cliRuntime();
       const temporal = await ensureTemporal(config, log);
       try {
-        const { worker, connection } = await createMateriaWorker({ config, address: temporal.address, log });
+        const { worker, close } = await createMateriaWorker({ config, address: temporal.address, log, definitions: loadDefinitions(), env: createExecutionEnvironment(config, log) });
         console.log(`materia dev: Temporal at ${temporal.address}, task queue "${config.temporal.taskQueue}"`);
         if (temporal.uiUrl) console.log(`materia dev: Web UI ${temporal.uiUrl}`);
         console.log("materia dev: press Ctrl-C to stop");
         // Worker.run resolves after SIGINT/SIGTERM (the SDK installs the handlers) and a graceful drain.
         await worker.run();
-        await connection.close();
+        await close();
       } finally {
         await temporal.stop();
       }

@@ -19,7 +19,7 @@ export interface CheckContext {
   /** Column schema of the previously published version, if any (for schemaUnchanged). */
   previousSchema: Array<{ name: string; type: string }> | undefined;
   /** Read another asset's published partition(s) as a view; returns the view name (for reconciliation checks). */
-  viewOf(assetKey: string, partitionKeys?: string[]): Promise<string>;
+  viewOf: (assetKey: string, partitionKeys?: string[]) => Promise<string>;
 }
 
 export interface CheckOutcome {

@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the partitions definitions: resolving "now" once per
- * call, membership from validation, and ranges over ordered key lists.
+ * call, and ranges over ordered key lists.
  */
 import { PartitionKeyError } from "../errors";
 import type { PartitionKeyContext } from "./types";
@@ -13,17 +13,6 @@ export type ResolvedContext = PartitionKeyContext & { now: Date };
  */
 export function resolveContext(context?: PartitionKeyContext): ResolvedContext {
   return { ...context, now: context?.now ?? new Date() };
-}
-
-/** `hasKey` in terms of `validateKey`: false exactly when validation throws a PartitionKeyError. */
-export function passesValidation(validate: () => void): boolean {
-  try {
-    validate();
-    return true;
-  } catch (error) {
-    if (error instanceof PartitionKeyError) return false;
-    throw error;
-  }
 }
 
 /** The keys from `from` to `to` (inclusive) of an ordered key list whose members were validated. */

@@ -4,7 +4,7 @@
  * holds no keys: every call reads them from `context.dynamicKeys(name)`.
  */
 import { DefinitionError, PartitionKeyError, didYouMean } from "../errors";
-import { passesValidation, sliceOrderedKeys } from "./context";
+import { sliceOrderedKeys } from "./context";
 import type { DynamicPartitionsDefinition, PartitionKeyContext } from "./types";
 
 /** Partitions whose keys live in the catalog under `name`. */
@@ -43,7 +43,7 @@ class DynamicPartitions implements DynamicPartitionsDefinition {
   }
 
   hasKey(key: string, context?: PartitionKeyContext): boolean {
-    return passesValidation(() => this.validateKey(key, context));
+    return this.keys(context).includes(key);
   }
 
   keys(context?: PartitionKeyContext): string[] {

@@ -5,7 +5,7 @@
  * Keys are ordered first dimension outer: `2011-01|ES, 2011-01|NQ, 2011-02|ES, …`.
  */
 import { DefinitionError, PartitionKeyError } from "../errors";
-import { passesValidation, resolveContext, sliceOrderedKeys } from "./context";
+import { resolveContext, sliceOrderedKeys } from "./context";
 import type { MultiDimension, MultiPartitionsDefinition, PartitionKeyContext, PartitionsDefinition } from "./types";
 
 export const MULTI_KEY_SEPARATOR = "|";
@@ -86,7 +86,10 @@ class MultiPartitions implements MultiPartitionsDefinition {
   }
 
   hasKey(key: string, context?: PartitionKeyContext): boolean {
-    return passesValidation(() => this.validateKey(key, context));
+    const parts = typeof key === "string" ? key.split(MULTI_KEY_SEPARATOR) : [];
+    if (parts.length !== 2) return false;
+    const resolved = resolveContext(context);
+    return this.dimensions.every(({ partitions }, index) => partitions.hasKey(parts[index] ?? "", resolved));
   }
 
   keys(context?: PartitionKeyContext): string[] {

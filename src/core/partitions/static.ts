@@ -3,7 +3,7 @@
  * `staticPartitions(["ES", "NQ", "CL"])`.
  */
 import { DefinitionError, PartitionKeyError, didYouMean } from "../errors";
-import { listForMessage, passesValidation, sliceOrderedKeys } from "./context";
+import { listForMessage, sliceOrderedKeys } from "./context";
 import type { PartitionKeyContext, StaticPartitionsDefinition } from "./types";
 
 /** Keys are the values, in the given order. Values must be non-empty, unique and free of `|` (the multi-partition separator). */
@@ -50,8 +50,8 @@ class StaticPartitions implements StaticPartitionsDefinition {
     });
   }
 
-  hasKey(key: string, context?: PartitionKeyContext): boolean {
-    return passesValidation(() => this.validateKey(key, context));
+  hasKey(key: string, _context?: PartitionKeyContext): boolean {
+    return this.values.includes(key);
   }
 
   keys(_context?: PartitionKeyContext): string[] {

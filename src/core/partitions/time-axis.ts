@@ -27,7 +27,8 @@ import type { TimeGranularity } from "./types";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const OFFSET_CACHE_SIZE = 10_000;
+/** Entries kept by each of the caches below before they start over. */
+const CACHE_SIZE = 10_000;
 
 /** Key format per granularity; the year is four digits from 1000 so `Date.UTC` never reinterprets it. */
 const KEY_FORMATS: Record<TimeGranularity, { format: string; pattern: RegExp; isoLength: number }> = {
@@ -54,6 +55,7 @@ export class TimeAxis {
   /** UTC has no offsets to look up and no skipped or repeated hours: every step is arithmetic. */
   private readonly isUtc: boolean;
   private readonly offsetCache = new Map<number, number>();
+  private readonly parseCache = new Map<string, number | undefined>();
 
   constructor(
     readonly granularity: TimeGranularity,
@@ -65,12 +67,13 @@ export class TimeAxis {
 
   /** The label's wall number, or undefined when `key` is malformed (wrong shape, month 13, Feb 30, hour 24). */
   parse(key: string): number | undefined {
-    const match = KEY_FORMATS[this.granularity].pattern.exec(key);
-    if (!match) return undefined;
-    const [year = 0, month = 1, day = 1, hour = 0] = match.slice(1).map(Number);
-    const wall = Date.UTC(year, month - 1, day, hour);
-    // Date.UTC rolls invalid dates over (Feb 30 → Mar 1); a round trip catches them.
-    return this.format(wall) === key ? wall : undefined;
+    // Mappings parse the same keys several times (window, offset, membership).
+    const cached = this.parseCache.get(key);
+    if (cached !== undefined || this.parseCache.has(key)) return cached;
+    if (this.parseCache.size >= CACHE_SIZE) this.parseCache.clear();
+    const wall = this.parseUncached(key);
+    this.parseCache.set(key, wall);
+    return wall;
   }
 
   /** The key of a label's wall number; undefined past year 9999 (keys have four-digit years). */
@@ -189,6 +192,15 @@ export class TimeAxis {
     return before === after ? before : undefined;
   }
 
+  private parseUncached(key: string): number | undefined {
+    const match = KEY_FORMATS[this.granularity].pattern.exec(key);
+    if (!match) return undefined;
+    const [year = 0, month = 1, day = 1, hour = 0] = match.slice(1).map(Number);
+    const wall = Date.UTC(year, month - 1, day, hour);
+    // Date.UTC rolls invalid dates over (Feb 30 → Mar 1); a round trip catches them.
+    return this.format(wall) === key ? wall : undefined;
+  }
+
   private wallOf(instant: number): number {
     return instant + this.offsetAt(instant);
   }
@@ -201,7 +213,7 @@ export class TimeAxis {
     // cache only trades memory for time.
     let offset = this.offsetCache.get(instant);
     if (offset === undefined) {
-      if (this.offsetCache.size >= OFFSET_CACHE_SIZE) this.offsetCache.clear();
+      if (this.offsetCache.size >= CACHE_SIZE) this.offsetCache.clear();
       offset = this.zone.offset(instant) * MINUTE;
       this.offsetCache.set(instant, offset);
     }

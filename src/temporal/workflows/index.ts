@@ -1,3 +1,4 @@
 /** Every workflow the materia worker serves (bundled for the worker's sandbox). */
 export { pingWorkflow, type PingResult } from "./ping";
 export { runWorkflow } from "./run";
+export { backfillWorkflow } from "./backfill";

@@ -1,0 +1,2 @@
+export { exampleAssets, EXAMPLE_MONTHS, landingKey } from "./assets";
+export { writeExampleLanding } from "./sample-data";

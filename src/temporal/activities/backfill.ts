@@ -1,0 +1,62 @@
+/**
+ * Backfill activities: resolve the partition range and apply the skip mode
+ * against the catalog; wait for a run that someone else started (so a
+ * backfill joins a running partition instead of running it twice).
+ */
+import { Context } from "@temporalio/activity";
+import type { Client } from "@temporalio/client";
+import { ApplicationFailure } from "@temporalio/common";
+import { MateriaError, PlanningError, type Definitions } from "../../core";
+import { assetStatuses, partitionContext, selectionKeys, type ExecutionEnvironment } from "../../execution";
+import type { BackfillInput, BackfillPlan } from "../backfill-shared";
+import type { RunSummary } from "../shared";
+
+export function createBackfillActivities(definitions: Definitions, env: ExecutionEnvironment, client: Client | undefined) {
+  return {
+    async planBackfill(input: BackfillInput): Promise<BackfillPlan> {
+      try {
+        const assets = selectionKeys(definitions, input);
+        const context = await partitionContext(definitions, env.catalog);
+        const partitioned = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
+        if (!partitioned) throw new PlanningError("Nothing to backfill: the selected assets are not partitioned.", { hint: "Use `materia materialize` for unpartitioned assets." });
+        let partitions: string[];
+        if (input.partitions && input.partitions.length > 0) {
+          input.partitions.forEach((key) => partitioned.validateKey(key, context));
+          partitions = [...input.partitions];
+        } else {
+          if (input.from === undefined || input.to === undefined) throw new PlanningError("A backfill needs `from` and `to`, or `partitions`.", { hint: 'e.g. { "job": "example_monthly", "from": "2025-01", "to": "2025-06" }' });
+          partitions = partitioned.keysInRange(input.from, input.to, context);
+        }
+        const skipped: string[] = [];
+        const mode = input.skip ?? "none";
+        if (mode !== "none") {
+          const statuses = await assetStatuses(definitions, env, { assets, partitions, context });
+          for (const partition of partitions) {
+            const rows = statuses.filter((s) => s.partition === partition || s.partition === null);
+            const skip = rows.every((s) => (mode === "existing" ? s.status.status !== "missing" : s.status.status === "fresh"));
+            if (skip) skipped.push(partition);
+          }
+        }
+        const ordered = assets.some((key) => definitions.graph.node(key).deps.some((d) => d.self));
+        return { job: input.job, partitions: partitions.filter((p) => !skipped.includes(p)), skipped, ordered };
+      } catch (error) {
+        if (error instanceof MateriaError) throw ApplicationFailure.create({ type: error.name, message: error.describe(), nonRetryable: true });
+        throw error;
+      }
+    },
+
+    /** Wait for a run another trigger started; heartbeats so a cancelled backfill stops waiting. */
+    async awaitRun(workflowId: string): Promise<RunSummary> {
+      if (!client) throw ApplicationFailure.create({ type: "MateriaConfigError", message: "This worker has no Temporal client to follow runs.", nonRetryable: true });
+      const context = Context.current();
+      const timer = setInterval(() => context.heartbeat(), 5_000);
+      try {
+        return (await client.workflow.getHandle(workflowId).result()) as RunSummary;
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  };
+}
+
+export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
