@@ -7,7 +7,7 @@
  */
 import { defineAsset, defineDefinitions, monthlyPartitions, timeWindowMapping, type Definitions } from "../../src/core";
 
-export const MONTHS = monthlyPartitions({ start: "2024-01", end: "2025-01" });
+export const MONTHS = monthlyPartitions({ start: "2024-01", end: "2027-01" });
 
 export function fixtureDefinitions(options: { ordersCodeVersion?: string } = {}): Definitions {
   const orders = defineAsset({

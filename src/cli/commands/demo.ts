@@ -23,6 +23,8 @@ export function registerDemo(program: Command): void {
     .description("Run the demo on the embedded defaults (what `npm start` runs)")
     .option("--keep", "leave the dev server and worker running (Ctrl-C to stop)")
     .action(async (options: { keep?: boolean }) => {
+      // The progress bar and the status table tell the story; step logs only when asked for.
+      process.env.MATERIA_LOG_LEVEL ??= "warn";
       const { config, log } = cliRuntime();
       const definitions = loadDefinitions();
       const env = createExecutionEnvironment(config, log);

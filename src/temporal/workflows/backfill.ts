@@ -38,21 +38,15 @@ const { awaitRun } = proxyActivities<BackfillActivities>({ startToCloseTimeout: 
 const RUNS_PER_EXECUTION = 250;
 
 export async function backfillWorkflow(input: BackfillInput, carried?: BackfillState): Promise<BackfillSummary> {
-  const state: BackfillState = carried ?? {
-    input,
-    plan: await planBackfill(input),
-    next: 0,
-    done: 0,
-    failed: 0,
-    failures: [],
-    startedAt: new Date().toISOString(),
-  };
-  upsertSearchAttributes([{ key: MATERIA_KIND, value: "backfill" }, ...(state.plan.job ? [{ key: MATERIA_JOB, value: state.plan.job }] : [])]);
   let paused = false;
   let running = 0;
+  let state: BackfillState | undefined = carried;
+  // Handlers first: the progress query answers (and pause is honoured) while planning runs.
   setHandler(pauseBackfillSignal, () => void (paused = true));
   setHandler(resumeBackfillSignal, () => void (paused = false));
   setHandler(backfillProgressQuery, (): BackfillProgress => progress(state, running, paused));
+  state ??= { input, plan: await planBackfill(input), next: 0, done: 0, failed: 0, failures: [], startedAt: new Date().toISOString() };
+  upsertSearchAttributes([{ key: MATERIA_KIND, value: "backfill" }, ...(state.plan.job ? [{ key: MATERIA_JOB, value: state.plan.job }] : [])]);
 
   const limit = state.plan.ordered ? 1 : Math.max(1, Math.min(input.maxConcurrentRuns ?? 2, 100));
   const startedHere = { count: 0 };
@@ -121,7 +115,8 @@ function recordFailure(state: BackfillState, partition: string, workflowId: stri
   if (state.failures.length < 50) state.failures.push({ partition, workflowId, message: message.slice(0, 500) });
 }
 
-function progress(state: BackfillState, running: number, paused: boolean): BackfillProgress {
+function progress(state: BackfillState | undefined, running: number, paused: boolean): BackfillProgress {
+  if (!state) return { total: 0, done: 0, failed: 0, skipped: 0, running: 0, pending: 0, paused, etaSeconds: null, startedAt: new Date().toISOString(), failures: [] };
   const finished = state.done + state.failed;
   const remaining = state.plan.partitions.length - finished;
   const elapsed = (Date.now() - Date.parse(state.startedAt)) / 1000;
