@@ -6,6 +6,7 @@ import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
 import { registerMaterialize } from "./commands/materialize";
+import { registerSchedules } from "./commands/schedules";
 import { registerStatus } from "./commands/status";
 import { registerWorker } from "./commands/worker";
 import { reportError } from "./runtime";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerStatus(program);
   registerAssets(program);
+  registerSchedules(program);
   registerConfig(program);
   return program;
 }

@@ -6,6 +6,9 @@ export const MATERIA_PARTITION = defineSearchAttributeKey("MateriaPartition", Se
 export const MATERIA_ASSETS = defineSearchAttributeKey("MateriaAssets", SearchAttributeType.KEYWORD_LIST);
 export const MATERIA_KIND = defineSearchAttributeKey("MateriaKind", SearchAttributeType.KEYWORD);
 
+/** Set by Temporal on runs started by a Schedule (including its backfills): the nominal time. */
+export const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey("TemporalScheduledStartTime", SearchAttributeType.DATETIME);
+
 export const MATERIA_SEARCH_ATTRIBUTES = [MATERIA_JOB, MATERIA_PARTITION, MATERIA_ASSETS, MATERIA_KIND] as const;
 
 /** The dev server's `--search-attribute` flag spelling of each type. */

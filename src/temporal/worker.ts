@@ -17,6 +17,7 @@ import type { ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
 import { createBackfillActivities } from "./activities/backfill";
 import { createRunActivities } from "./activities/run";
+import { createScheduleActivities } from "./activities/schedule";
 import { START_EMBEDDED_HINT } from "./connection";
 import { installTemporalRuntimeLogging } from "./runtime";
 
@@ -68,6 +69,7 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
       ...createPingActivities(),
       ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env) : {}),
       ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
+      ...(options.definitions ? createScheduleActivities(options.definitions) : {}),
       ...(options.activities ?? {}),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

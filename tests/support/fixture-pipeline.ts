@@ -5,11 +5,13 @@
  *     → summary (unpartitioned, reads all months)
  * `resources.negative` injects a bad row; `resources.scale` changes the data.
  */
-import { defineAsset, defineDefinitions, monthlyPartitions, timeWindowMapping, type Definitions } from "../../src/core";
+import { defineAsset, defineDefinitions, defineJob, defineSchedule, monthlyPartitions, timeWindowMapping, type Definitions, type ScheduleDefinition } from "../../src/core";
 
 export const MONTHS = monthlyPartitions({ start: "2024-01", end: "2027-01" });
 
-export function fixtureDefinitions(options: { ordersCodeVersion?: string } = {}): Definitions {
+export const SHOP_MONTHLY_SCHEDULE = defineSchedule({ name: "shop_monthly", job: "shop_monthly", cron: "0 2 2 * *", description: "02:00 UTC on the 2nd: the previous month" });
+
+export function fixtureDefinitions(options: { ordersCodeVersion?: string; schedules?: ScheduleDefinition[] } = {}): Definitions {
   const orders = defineAsset({
     key: "shop/orders",
     partitions: MONTHS,
@@ -47,5 +49,9 @@ export function fixtureDefinitions(options: { ordersCodeVersion?: string } = {})
       return "SELECT count(*) AS days, sum(revenue) AS revenue FROM daily_revenue";
     },
   });
-  return defineDefinitions({ assets: [orders, dailyRevenue, rollingRevenue, summary] });
+  return defineDefinitions({
+    assets: [orders, dailyRevenue, rollingRevenue, summary],
+    jobs: [defineJob({ name: "shop_monthly", selection: "key:shop/orders or key:shop/daily_revenue" })],
+    schedules: options.schedules ?? [SHOP_MONTHLY_SCHEDULE],
+  });
 }

@@ -2,3 +2,4 @@
 export { pingWorkflow, type PingResult } from "./ping";
 export { runWorkflow } from "./run";
 export { backfillWorkflow } from "./backfill";
+export { scheduledRunWorkflow, type ScheduledRunInput } from "./scheduled";
