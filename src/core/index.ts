@@ -15,3 +15,4 @@ export * from "./graph";
 export * from "./selection";
 export * from "./planning";
 export * from "./staleness";
+export * from "./sensors";

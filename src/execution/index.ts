@@ -4,5 +4,6 @@ export { MissingInputError } from "./errors";
 export { runStep, type StepRequest, type StepOutcome, type OutputOutcome, type StepHooks } from "./step";
 export { materialize, type RunResult, type StepRunResult, type StepStatus } from "./materialize";
 export { planRun, partitionContext, selectionKeys, type PlanInput } from "./plan-run";
+export { objectReader } from "./inputs";
 export { runChecks, OUTPUT_VIEW } from "./checks";
 export { assetStatuses, type AssetPartitionStatus } from "./status";

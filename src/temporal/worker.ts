@@ -18,6 +18,7 @@ import { createPingActivities } from "./activities/ping";
 import { createBackfillActivities } from "./activities/backfill";
 import { createRunActivities } from "./activities/run";
 import { createScheduleActivities } from "./activities/schedule";
+import { createSensorActivities } from "./activities/sensor";
 import { START_EMBEDDED_HINT } from "./connection";
 import { installTemporalRuntimeLogging } from "./runtime";
 
@@ -70,6 +71,7 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
       ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env) : {}),
       ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
       ...(options.definitions ? createScheduleActivities(options.definitions) : {}),
+      ...(options.definitions && options.env ? createSensorActivities(options.definitions, options.env) : {}),
       ...(options.activities ?? {}),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

@@ -16,7 +16,7 @@ export interface RunRequest {
 /** Read access to published materializations, for sensors that react to them. */
 export interface MaterializationReader {
   /** Partition keys of `assetKey` with a published manifest, with the run and time that published them. */
-  listMaterializations(assetKey: string): Promise<Array<{ partitionKey: string | undefined; runId: string; publishedAt: string; dataVersion: string }>>;
+  listMaterializations(assetKey: string): Promise<Array<{ partitionKey: string | null; runId: string; publishedAt: string; dataVersion: string }>>;
 }
 
 export interface SensorContext {

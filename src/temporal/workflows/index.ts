@@ -3,3 +3,4 @@ export { pingWorkflow, type PingResult } from "./ping";
 export { runWorkflow } from "./run";
 export { backfillWorkflow } from "./backfill";
 export { scheduledRunWorkflow, type ScheduledRunInput } from "./scheduled";
+export { sensorWorkflow, type SensorWorkflowInput, type SensorState } from "./sensor";

@@ -4,11 +4,7 @@
  */
 import { quoteLiteral } from "../../../resources/duckdb";
 import { PUBLISHER_GLBX, RTYPE_OHLCV_1M } from "../layout";
-import type { DefectRates } from "./month-sql";
-
-function uniform(...parts: string[]): string {
-  return `((hash(${parts.join(", ")}) >> 11)::DOUBLE + 0.5) / 9007199254740992.0`;
-}
+import { uniform, type DefectRates } from "./month-sql";
 
 /** The COPY statement writing the month's rows as zstd-compressed CSV to `path`. */
 export function vendorFileSql(month: string, path: string, defects: DefectRates): string {
@@ -71,7 +67,7 @@ SELECT
   CASE WHEN malformed_kind = 2 THEN volume::VARCHAR || 'x' ELSE volume::VARCHAR END AS volume,
   symbol
 FROM written
-ORDER BY file_position, symbol, copy_no
+ORDER BY file_position, symbol, ts_event, copy_no
 ) TO ${quoteLiteral(path)} (FORMAT csv, HEADER, COMPRESSION zstd);
 `;
 }

@@ -23,7 +23,7 @@ export const DEFAULT_DEFECT_RATES: DefectRates = { duplicate: 0.001, outOfOrder:
 export const NO_DEFECTS: DefectRates = { duplicate: 0, outOfOrder: 0, highBelowLow: 0, nonPositivePrice: 0, malformed: 0 };
 
 /** A uniform in (0, 1) from a hash of the given SQL expressions. */
-function uniform(...parts: string[]): string {
+export function uniform(...parts: string[]): string {
   return `((hash(${parts.join(", ")}) >> 11)::DOUBLE + 0.5) / 9007199254740992.0`;
 }
 
@@ -122,7 +122,7 @@ SELECT b.root, b.root_id, b.minute_index, b.ts_event, b.tick_nanos, b.base_volum
        (round(exp(b.log_close + f.log_carry) / (b.tick_nanos / ${PRICE_SCALE}.0)) * b.tick_nanos)::BIGINT AS close
 FROM bars b
 JOIN sessions s ON s.session_date = b.session_date
-JOIN (SELECT session_date, roll_date FROM sessions WHERE leg = 0) front USING (session_date)
+JOIN (SELECT session_date, roll_date FROM sessions WHERE leg = 0) front ON front.session_date = b.session_date
 CROSS JOIN LATERAL (
   SELECT b.carry * (s.expiry - b.session_date) / 365.0 AS log_carry,
          1 / (1 + exp(-(b.epoch_days - epoch(front.roll_date::TIMESTAMP) / 86400.0) / 0.75)) AS next_share

@@ -1,0 +1,128 @@
+/**
+ * SQL of `market/raw_bars`: the vendor file read as text, every field
+ * validated, prices decoded from fixed point, duplicates removed. A row
+ * failing a rule goes to `vendor_rejects` with the first rule it broke.
+ */
+import type { SqlConnection } from "../../../core";
+import { PRICE_SCALE, RTYPE_OHLCV_1M, VENDOR_COLUMNS } from "../layout";
+
+/** Tables the step leaves in its session (the reconciliation check reads them). */
+export const RAW_TABLES = {
+  vendorRows: "vendor_rows",
+  lineErrors: "vendor_line_errors",
+  scanErrors: "vendor_scan_errors",
+  typed: "vendor_typed",
+  accepted: "raw_bars_accepted",
+  rejects: "raw_bars_rejected",
+} as const;
+
+const MONTH_CODES = "FGHJKMNQUVXZ";
+/** Outright: root, month code, one year digit (`ESZ5`, `6EH6`, `RTYM1`). */
+export const OUTRIGHT_PATTERN = `^([A-Z0-9]{1,3}?)([${MONTH_CODES}])([0-9])$`;
+/** Calendar spread of two outrights of one root (`ESZ5-ESH6`). */
+export const SPREAD_PATTERN = `^([A-Z0-9]{1,3}?)[${MONTH_CODES}][0-9]-([A-Z0-9]{1,3}?)[${MONTH_CODES}][0-9]$`;
+
+/** Statement loading the file as text; lines with the wrong number of fields land in the rejects tables. */
+export function readVendorFileSql(sql: SqlConnection, path: string): string {
+  const columns = VENDOR_COLUMNS.map((c) => `${sql.literal(c)}: 'VARCHAR'`).join(", ");
+  return `
+CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.vendorRows} AS
+SELECT * FROM read_csv(${sql.literal(path)},
+  compression = 'zstd', header = true, auto_detect = false, delim = ',', quote = '"',
+  columns = {${columns}},
+  store_rejects = true, rejects_table = ${sql.literal(RAW_TABLES.lineErrors)}, rejects_scan = ${sql.literal(RAW_TABLES.scanErrors)});`;
+}
+
+/** Statements typing and validating the rows into `accepted` and `rejects`. */
+export function validateVendorRowsSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
+  const startNs = `${BigInt(window.start.getTime()) * 1_000_000n}`;
+  const endNs = `${BigInt(window.end.getTime()) * 1_000_000n}`;
+  const raw = VENDOR_COLUMNS.join(", ");
+  return `
+CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.typed} AS
+WITH typed AS (
+  SELECT ${raw},
+    TRY_CAST(ts_event AS BIGINT) AS ts_ns,
+    TRY_CAST(rtype AS INTEGER) AS rtype_int,
+    TRY_CAST(publisher_id AS INTEGER) AS publisher_int,
+    TRY_CAST(instrument_id AS BIGINT) AS instrument_int,
+    TRY_CAST(open AS BIGINT) AS open_fx,
+    TRY_CAST(high AS BIGINT) AS high_fx,
+    TRY_CAST(low AS BIGINT) AS low_fx,
+    TRY_CAST(close AS BIGINT) AS close_fx,
+    TRY_CAST(volume AS BIGINT) AS volume_int,
+    regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)}) AS is_spread,
+    coalesce(regexp_extract(symbol, ${sql.literal(OUTRIGHT_PATTERN)}, 1), regexp_extract(symbol, ${sql.literal(SPREAD_PATTERN)}, 1)) AS root
+  FROM ${RAW_TABLES.vendorRows}
+)
+SELECT *,
+  CASE
+    WHEN ${VENDOR_COLUMNS.map((c) => `${c} IS NULL`).join(" OR ")} THEN 'missing_field'
+    WHEN ts_ns IS NULL THEN 'ts_event_not_integer'
+    WHEN rtype_int IS NULL OR publisher_int IS NULL OR instrument_int IS NULL THEN 'id_not_integer'
+    WHEN open_fx IS NULL OR high_fx IS NULL OR low_fx IS NULL OR close_fx IS NULL THEN 'price_not_integer'
+    WHEN volume_int IS NULL THEN 'volume_not_integer'
+    WHEN rtype_int <> ${RTYPE_OHLCV_1M} THEN 'not_an_ohlcv_1m_record'
+    WHEN ts_ns < ${startNs} OR ts_ns >= ${endNs} THEN 'ts_event_outside_month'
+    WHEN ts_ns % 60000000000 <> 0 THEN 'ts_event_not_on_minute'
+    WHEN root = '' THEN 'unknown_symbol_format'
+    WHEN high_fx < low_fx THEN 'high_below_low'
+    WHEN high_fx < greatest(open_fx, close_fx) OR low_fx > least(open_fx, close_fx) THEN 'open_close_outside_range'
+    -- spreads are price differences and may be zero or negative; outrights may not
+    WHEN NOT is_spread AND least(open_fx, high_fx, low_fx, close_fx) <= 0 THEN 'non_positive_price'
+    WHEN volume_int <= 0 THEN 'non_positive_volume'
+  END AS reason
+FROM typed;
+
+-- Of the valid rows sharing (instrument, minute), keep one (an exact
+-- re-delivery is the usual case); the others are rejected as duplicates.
+CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.accepted} AS
+WITH ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY instrument_int, ts_ns ORDER BY volume_int DESC, close_fx, open_fx, high_fx, low_fx, symbol) AS copy_rank
+  FROM ${RAW_TABLES.typed} WHERE reason IS NULL
+)
+SELECT *, year(make_timestamp(ts_ns // 1000)) AS ts_year FROM ranked;
+
+CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.rejects} AS
+SELECT ${raw}, CAST(NULL AS VARCHAR) AS raw_line, reason FROM ${RAW_TABLES.typed} WHERE reason IS NOT NULL
+UNION ALL
+SELECT ${raw}, NULL, 'duplicate' FROM ${RAW_TABLES.accepted} WHERE copy_rank > 1
+UNION ALL
+SELECT ${VENDOR_COLUMNS.map(() => "NULL").join(", ")}, csv_line, 'unparseable_line: ' || error_type || ': ' || error_message FROM ${RAW_TABLES.lineErrors};
+`;
+}
+
+/**
+ * The accepted bars, typed and decoded. An outright's expiry is the third
+ * Friday of its month; its one-digit year is the nearest year ≥ the bar's year − 1.
+ */
+export function rawBarsSelectSql(sql: SqlConnection): string {
+  const outright = sql.literal(OUTRIGHT_PATTERN);
+  return `
+WITH contract AS (
+  SELECT *,
+    CASE WHEN is_spread THEN NULL ELSE instr('${MONTH_CODES}', regexp_extract(symbol, ${outright}, 2)) END AS expiry_month,
+    CASE WHEN is_spread THEN NULL ELSE
+      ts_year - ts_year % 10 + regexp_extract(symbol, ${outright}, 3)::INTEGER
+        + CASE WHEN ts_year - ts_year % 10 + regexp_extract(symbol, ${outright}, 3)::INTEGER < ts_year - 1 THEN 10 ELSE 0 END
+    END AS expiry_year
+  FROM ${RAW_TABLES.accepted} WHERE copy_rank = 1
+)
+SELECT
+  ts_ns AS ts_event,
+  make_timestamp(ts_ns // 1000) AS ts,
+  root,
+  symbol,
+  instrument_int AS instrument_id,
+  publisher_int AS publisher_id,
+  is_spread,
+  make_date(expiry_year, expiry_month, 1)
+    + ((5 - dayofweek(make_date(expiry_year, expiry_month, 1)) + 7) % 7 + 14)::INTEGER AS expiry,
+  open_fx / ${PRICE_SCALE}.0 AS open,
+  high_fx / ${PRICE_SCALE}.0 AS high,
+  low_fx / ${PRICE_SCALE}.0 AS low,
+  close_fx / ${PRICE_SCALE}.0 AS close,
+  volume_int AS volume
+FROM contract
+ORDER BY root, ts_event, symbol`;
+}

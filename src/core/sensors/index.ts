@@ -1,0 +1,2 @@
+export { landingSensor, type LandingSensorSpec } from "./landing";
+export { assetMaterializedSensor, type AssetMaterializedSensorSpec } from "./asset-materialized";

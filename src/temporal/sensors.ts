@@ -1,0 +1,40 @@
+/**
+ * `materia sensors sync` (and `materia dev`): one long-running workflow per
+ * sensor declared in code, id `materia-sensor:<name>`. Starting is
+ * idempotent (an already-running sensor is left as is, keeping its cursor);
+ * sensors removed from the code are cancelled.
+ */
+import { WorkflowIdConflictPolicy, type Client } from "@temporalio/client";
+import { TypedSearchAttributes } from "@temporalio/common";
+import type { Definitions } from "../core";
+import { MATERIA_KIND } from "./search-attributes";
+import type { sensorWorkflow } from "./workflows";
+
+export const SENSOR_ID_PREFIX = "materia-sensor:";
+
+export function sensorWorkflowId(name: string): string {
+  return `${SENSOR_ID_PREFIX}${name}`;
+}
+
+export async function syncSensors(client: Client, definitions: Definitions, taskQueue: string): Promise<{ running: string[]; cancelled: string[] }> {
+  const running: string[] = [];
+  for (const sensor of definitions.sensors.values()) {
+    await client.workflow.start<typeof sensorWorkflow>("sensorWorkflow", {
+      taskQueue,
+      workflowId: sensorWorkflowId(sensor.name),
+      args: [{ sensor: sensor.name, job: sensor.job, intervalSeconds: sensor.intervalSeconds }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: new TypedSearchAttributes([{ key: MATERIA_KIND, value: "sensor" }]),
+    });
+    running.push(sensor.name);
+  }
+  const cancelled: string[] = [];
+  for await (const execution of client.workflow.list({ query: `ExecutionStatus = "Running" AND WorkflowType = "sensorWorkflow"` })) {
+    const name = execution.workflowId.startsWith(SENSOR_ID_PREFIX) ? execution.workflowId.slice(SENSOR_ID_PREFIX.length) : undefined;
+    if (name !== undefined && !definitions.sensors.has(name) && execution.taskQueue === taskQueue) {
+      await client.workflow.getHandle(execution.workflowId).cancel();
+      cancelled.push(name);
+    }
+  }
+  return { running, cancelled };
+}

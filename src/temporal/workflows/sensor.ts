@@ -1,0 +1,76 @@
+/**
+ * A sensor is a long-running workflow: it evaluates the sensor (an activity)
+ * every interval, launches a run for each request whose run key it has not
+ * launched before, and keeps its cursor and launched keys in its own state —
+ * durable across worker restarts, carried over continue-as-new.
+ */
+import { ApplicationFailure, ParentClosePolicy, continueAsNew, proxyActivities, sleep, startChild, upsertSearchAttributes } from "@temporalio/workflow";
+import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
+import type { SensorActivities } from "../activities/sensor";
+import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
+import { runWorkflowId } from "../shared";
+import { runWorkflow } from "./run";
+
+const { evaluateSensor } = proxyActivities<SensorActivities>({ startToCloseTimeout: "5 minutes", retry: { maximumAttempts: 3, initialInterval: "2 seconds" } });
+
+export interface SensorWorkflowInput {
+  sensor: string;
+  job: string;
+  intervalSeconds: number;
+}
+
+export interface SensorState {
+  cursor: string | undefined;
+  /** Run keys already launched, newest last (bounded). */
+  launched: string[];
+  consecutiveFailures: number;
+  evaluations: number;
+}
+
+const EVALUATIONS_PER_EXECUTION = 200;
+const LAUNCHED_KEYS_KEPT = 5000;
+
+export async function sensorWorkflow(input: SensorWorkflowInput, carried?: SensorState): Promise<void> {
+  const state: SensorState = carried ?? { cursor: undefined, launched: [], consecutiveFailures: 0, evaluations: 0 };
+  upsertSearchAttributes([
+    { key: MATERIA_KIND, value: "sensor" },
+    { key: MATERIA_JOB, value: input.job },
+  ]);
+  const launched = new Set(state.launched);
+  for (let i = 0; i < EVALUATIONS_PER_EXECUTION; i++) {
+    try {
+      const result = await evaluateSensor({ sensor: input.sensor, cursor: state.cursor });
+      state.consecutiveFailures = 0;
+      for (const request of result.runRequests) {
+        if (launched.has(request.runKey)) continue;
+        await launch(input.job, request.partitionKey);
+        launched.add(request.runKey);
+        state.launched.push(request.runKey);
+      }
+      if (result.cursor !== undefined) state.cursor = result.cursor;
+    } catch (error) {
+      // Keep sensing: a failing evaluation must not kill the sensor. Alerts hook in here (checks issue).
+      state.consecutiveFailures++;
+      if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
+    }
+    state.evaluations++;
+    await sleep(input.intervalSeconds * 1000);
+  }
+  state.launched = state.launched.slice(-LAUNCHED_KEYS_KEPT);
+  await continueAsNew<typeof sensorWorkflow>(input, state);
+}
+
+/** Start the canonical run for the job and partition; if it is already running, that run serves this request. */
+async function launch(job: string, partition: string | undefined): Promise<void> {
+  const partitions = partition !== undefined ? [partition] : [];
+  try {
+    await startChild(runWorkflow, {
+      workflowId: runWorkflowId({ job }, partitions),
+      args: [{ job, partitions }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [{ key: MATERIA_KIND, value: "run" }],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
