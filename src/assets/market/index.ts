@@ -1,0 +1,10 @@
+/**
+ * The market-data pipeline: vendor 1-minute futures bars → validated raw
+ * bars → front-month series → features and triple-barrier labels → training set.
+ */
+import { rawBars, vendorFiles } from "./raw-bars";
+
+export { landingKey, LANDING_PREFIX, MARKET_MONTHS, monthOfLandingKey } from "./layout";
+export { VendorFileError } from "./vendor-file-error";
+
+export const marketAssets = [vendorFiles, rawBars];

@@ -1,0 +1,82 @@
+/**
+ * Stage 1: the vendor's monthly file → `market/raw_bars` (validated, decoded,
+ * deduplicated) and `market/raw_bars_rejects` (every refused row with its reason).
+ * The landing file is only read, never modified.
+ */
+import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlConnection } from "../../core";
+import { landingKey, MARKET_MONTHS, VENDOR_COLUMNS } from "./layout";
+import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, validateVendorRowsSql } from "./sql/raw-bars";
+import { VendorFileError } from "./vendor-file-error";
+
+export const vendorFiles = defineSourceAsset({
+  key: "market/vendor_files",
+  description: "Monthly Databento-style ohlcv-1m CSV exports (zstd) in landing/market/ohlcv-1m/.",
+  partitions: MARKET_MONTHS,
+  async observe({ partitionKey, objects }) {
+    const key = landingKey(partitionKey!);
+    const file = (await objects.list(key)).find((f) => f.key === key);
+    return file ? { dataVersion: file.etag ?? `${file.size}`, metadata: { key, bytes: file.size } } : undefined;
+  },
+});
+
+export const rawBars = defineMultiAsset({
+  name: "market/ingest_vendor_file",
+  description: "Validate and decode the month's vendor file; refused rows are kept with a reason.",
+  partitions: MARKET_MONTHS,
+  deps: ["market/vendor_files"],
+  codeVersion: "1",
+  retry: { nonRetryableErrorTypes: ["VendorFileError"] },
+  outputs: [
+    { key: "market/raw_bars", description: "Accepted 1-minute bars, prices decoded, one row per instrument and minute." },
+    { key: "market/raw_bars_rejects", description: "Rows of the vendor file that failed validation, with the rule they broke." },
+  ],
+  async materialize(ctx) {
+    const key = landingKey(ctx.partitionKey!);
+    const path = await ctx.objects.localPath(key);
+    await assertVendorHeader(ctx.sql, path, key);
+    await loadVendorRows(ctx, path, key);
+    await ctx.sql.run(validateVendorRowsSql(ctx.sql, ctx.timeWindow!));
+    const [counts] = await ctx.sql.all<{ rows: bigint; rejected: bigint }>(
+      `SELECT (SELECT count(*) FROM ${RAW_TABLES.vendorRows}) AS rows, (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected`,
+    );
+    ctx.addMetadata({ landingKey: key, fileRows: Number(counts?.rows ?? 0), rejectedRows: Number(counts?.rejected ?? 0) });
+    return {
+      outputs: {
+        "market/raw_bars": { query: rawBarsSelectSql(ctx.sql) },
+        "market/raw_bars_rejects": { query: `SELECT * FROM ${RAW_TABLES.rejects} ORDER BY reason, ts_event, symbol` },
+      },
+    };
+  },
+});
+
+/** A wrong header means the columns would be misread: refuse the whole file. */
+async function assertVendorHeader(sql: SqlConnection, path: string, key: string): Promise<void> {
+  let header: string | undefined;
+  try {
+    const [first] = await sql.all<{ line: string }>(
+      `SELECT line FROM read_csv(${sql.literal(path)}, compression = 'zstd', header = false, auto_detect = false, delim = '\t', quote = '', escape = '', columns = {'line': 'VARCHAR'}) LIMIT 1`,
+    );
+    header = first?.line;
+  } catch (error) {
+    throw new VendorFileError(`The vendor file ${key} cannot be decompressed or read: ${errorText(error)}.`, { cause: error });
+  }
+  const expected = VENDOR_COLUMNS.join(",");
+  if (header === undefined) throw new VendorFileError(`The vendor file ${key} is empty.`);
+  if (header.trim() !== expected) {
+    throw new VendorFileError(`The vendor file ${key} has the header "${header.slice(0, 200)}"; expected "${expected}".`);
+  }
+}
+
+async function loadVendorRows(ctx: MaterializeContext, path: string, key: string): Promise<void> {
+  try {
+    await ctx.sql.run(readVendorFileSql(ctx.sql, path));
+  } catch (error) {
+    throw new VendorFileError(`The vendor file ${key} could not be read to the end (truncated or corrupt?): ${errorText(error)}.`, { cause: error });
+  }
+  const [counted] = await ctx.sql.all<{ rows: bigint }>(`SELECT count(*) AS rows FROM ${RAW_TABLES.vendorRows}`);
+  if (Number(counted?.rows ?? 0) === 0) throw new VendorFileError(`The vendor file ${key} has a header but no rows.`);
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}

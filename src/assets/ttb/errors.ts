@@ -1,0 +1,9 @@
+/** Typed failures of the TTB landing area: they name the file and what to do. */
+import { MateriaError } from "../../core";
+
+export class TtbLandingError extends MateriaError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super("TTB_LANDING", message, options);
+    this.name = "TtbLandingError";
+  }
+}

@@ -1,0 +1,63 @@
+import { defineDefinitions, landingSensor } from "../../src/core";
+import { exampleAssets, writeExampleLanding } from "../../src/assets/example";
+import { exampleJob } from "../../src/jobs/example";
+import { syncSensors, sensorWorkflowId } from "../../src/temporal/sensors";
+import { startHarness, type Harness } from "../support/temporal-harness";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const definitions = defineDefinitions({
+  assets: exampleAssets,
+  jobs: [exampleJob],
+  sensors: [
+    landingSensor({
+      name: "example_landing",
+      job: "example_monthly",
+      prefix: "landing/example/page_views/",
+      partitionFor: (key) => /(\d{4}-\d{2})\.csv$/.exec(key)?.[1],
+      intervalSeconds: 1,
+    }),
+  ],
+});
+
+describe("the landing sensor on the real Temporal dev server", () => {
+  let harness: Harness;
+
+  afterAll(async () => {
+    await harness.client.workflow.getHandle(sensorWorkflowId("example_landing")).terminate().catch(() => undefined);
+    await harness.close();
+  });
+
+  async function runsOfJob(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const execution of harness.client.workflow.list({ query: `WorkflowType = "runWorkflow" AND TaskQueue = "${harness.config.temporal.taskQueue}"` })) ids.push(execution.workflowId);
+    return ids.sort();
+  }
+
+  async function waitFor(partition: string): Promise<void> {
+    for (let i = 0; i < 120 && !(await harness.env.catalog.readManifest("example/page_views", partition)); i++) await sleep(250);
+    expect(await harness.env.catalog.readManifest("example/page_views", partition)).toBeDefined();
+  }
+
+  it("launches exactly one run per new vendor file, including after a worker restart", async () => {
+    harness = await startHarness(definitions);
+    const { env, config } = harness;
+    await writeExampleLanding(env.store, ["2025-01"], env.duckdb);
+    await syncSensors(harness.client, definitions, config.temporal.taskQueue);
+    await waitFor("2025-01");
+    await writeExampleLanding(env.store, ["2025-02"], env.duckdb);
+    await waitFor("2025-02");
+
+    // Restart the worker: the sensor's cursor lives in its workflow, not in the worker.
+    await harness.close();
+    await writeExampleLanding(env.store, ["2025-03"], env.duckdb);
+    harness = await startHarness(definitions, { config, env });
+    await waitFor("2025-03");
+    await sleep(3000); // several more evaluations: unchanged files must not trigger again
+
+    const runs = await runsOfJob();
+    expect(runs).toEqual(["materia-run:example_monthly:2025-01", "materia-run:example_monthly:2025-02", "materia-run:example_monthly:2025-03"]);
+    // Syncing again leaves the running sensor (and its cursor) alone.
+    expect(await syncSensors(harness.client, definitions, config.temporal.taskQueue)).toEqual({ running: ["example_landing"], cancelled: [] });
+  });
+});
