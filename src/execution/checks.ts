@@ -76,11 +76,18 @@ function checkContext(args: CheckRunArgs) {
   };
 }
 
+/** DuckDB binder errors for a missing column, unqualified and qualified (`o."x"` in a join). */
+const UNKNOWN_COLUMN = [/Referenced column "([^"]+)" not found/i, /does not have a column named "([^"]+)"/i];
+
 function describeCheckError(error: unknown, schema: ColumnInfo[]): string {
   const message = error instanceof Error ? error.message : String(error);
-  const column = /Referenced column "?([^"\s]+)"? not found/i.exec(message)?.[1];
-  if (column) {
-    return `check references unknown column "${column}"; the output's columns are: ${schema.map((c) => c.name).join(", ")}`;
+  const column = UNKNOWN_COLUMN.map((pattern) => pattern.exec(message)?.[1]).find((name) => name !== undefined);
+  if (column !== undefined) {
+    const columns = schema.map((c) => c.name).join(", ");
+    // The output has it: the column is missing from the other side (an asset the check compares with).
+    if (schema.some((c) => c.name === column)) return `check references column "${column}", which the compared asset does not have; the output's columns are: ${columns}`;
+    const suggestion = /Candidate bindings: "([^"]+)"/.exec(message)?.[1];
+    return `check references unknown column "${column}"; the output's columns are: ${columns}${suggestion && schema.some((c) => c.name === suggestion) ? ` (did you mean "${suggestion}"?)` : ""}`;
   }
   return `check failed to run: ${message.split("\n")[0]}`;
 }

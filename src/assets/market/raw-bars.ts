@@ -49,12 +49,12 @@ export const rawBars = defineMultiAsset({
   },
 });
 
-/** A wrong header means the columns would be misread: refuse the whole file. */
+/** A wrong header means the columns would be misread: refuse the whole file. A single-threaded scan makes LIMIT 1 the first line. */
 async function assertVendorHeader(sql: SqlConnection, path: string, key: string): Promise<void> {
   let header: string | undefined;
   try {
     const [first] = await sql.all<{ line: string }>(
-      `SELECT line FROM read_csv(${sql.literal(path)}, compression = 'zstd', header = false, auto_detect = false, delim = '\t', quote = '', escape = '', columns = {'line': 'VARCHAR'}) LIMIT 1`,
+      `SELECT line FROM read_csv(${sql.literal(path)}, compression = 'zstd', header = false, auto_detect = false, delim = '\t', quote = '', escape = '', columns = {'line': 'VARCHAR'}, parallel = false) LIMIT 1`,
     );
     header = first?.line;
   } catch (error) {

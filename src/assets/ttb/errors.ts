@@ -7,3 +7,11 @@ export class TtbLandingError extends MateriaError {
     this.name = "TtbLandingError";
   }
 }
+
+/** A bad argument to the generator (a month that is not YYYY-MM, a reversed range). */
+export class TtbUsageError extends MateriaError {
+  constructor(message: string, options?: { hint?: string }) {
+    super("USAGE", message, options);
+    this.name = "TtbUsageError";
+  }
+}

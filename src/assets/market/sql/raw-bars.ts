@@ -52,7 +52,10 @@ WITH typed AS (
     TRY_CAST(close AS BIGINT) AS close_fx,
     TRY_CAST(volume AS BIGINT) AS volume_int,
     regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)}) AS is_spread,
-    coalesce(regexp_extract(symbol, ${sql.literal(OUTRIGHT_PATTERN)}, 1), regexp_extract(symbol, ${sql.literal(SPREAD_PATTERN)}, 1)) AS root
+    -- regexp_extract gives '' (not NULL) when the pattern does not match
+    CASE WHEN regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)})
+         THEN regexp_extract(symbol, ${sql.literal(SPREAD_PATTERN)}, 1)
+         ELSE regexp_extract(symbol, ${sql.literal(OUTRIGHT_PATTERN)}, 1) END AS root
   FROM ${RAW_TABLES.vendorRows}
 )
 SELECT *,
@@ -66,10 +69,10 @@ SELECT *,
     WHEN ts_ns < ${startNs} OR ts_ns >= ${endNs} THEN 'ts_event_outside_month'
     WHEN ts_ns % 60000000000 <> 0 THEN 'ts_event_not_on_minute'
     WHEN root = '' THEN 'unknown_symbol_format'
-    WHEN high_fx < low_fx THEN 'high_below_low'
-    WHEN high_fx < greatest(open_fx, close_fx) OR low_fx > least(open_fx, close_fx) THEN 'open_close_outside_range'
     -- spreads are price differences and may be zero or negative; outrights may not
     WHEN NOT is_spread AND least(open_fx, high_fx, low_fx, close_fx) <= 0 THEN 'non_positive_price'
+    WHEN high_fx < low_fx THEN 'high_below_low'
+    WHEN high_fx < greatest(open_fx, close_fx) OR low_fx > least(open_fx, close_fx) THEN 'open_close_outside_range'
     WHEN volume_int <= 0 THEN 'non_positive_volume'
   END AS reason
 FROM typed;

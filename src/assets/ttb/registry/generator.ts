@@ -13,6 +13,7 @@ import type { ColaStatus } from "../reference";
 import { applyMess, DEFAULT_DEFECT_RATES, type DefectRates } from "./mess";
 import { PURPOSE, choose, pick, unit } from "./random";
 import { colaRecord, colasOnDay, monthRef, type ColaRecord, type MonthRef } from "./records";
+import { TtbUsageError } from "../errors";
 import { landingDayKey } from "../landing";
 
 /** Share of a day's volume that re-emits an earlier COLA with a changed status. */
@@ -47,7 +48,7 @@ export function parseMonth(value: string): MonthRef {
   const year = Number(match?.[1]);
   const month = Number(match?.[2]);
   if (!match || month < 1 || month > 12 || year < 2000) {
-    throw new RangeError(`"${value}" is not a month: expected YYYY-MM from 2000-01 on, e.g. 2024-03.`);
+    throw new TtbUsageError(`"${value}" is not a month.`, { hint: "Use YYYY-MM from 2000-01 on, e.g. 2024-03." });
   }
   return monthRef((year - 2000) * 12 + month - 1);
 }
@@ -96,7 +97,7 @@ export async function generateTtbMonths(options: GenerateTtbOptions): Promise<Ge
   const rates: DefectRates = { ...DEFAULT_DEFECT_RATES, ...(options.defects ?? {}) };
   const first = parseMonth(options.from);
   const last = parseMonth(options.to);
-  if (last.index < first.index) throw new RangeError(`--to ${options.to} is before --from ${options.from}.`);
+  if (last.index < first.index) throw new TtbUsageError(`The last month ${options.to} is before the first month ${options.from}.`);
   const months: MonthRef[] = [];
   for (let index = first.index; index <= last.index; index++) months.push(monthRef(index));
   const totalFiles = months.reduce((sum, month) => sum + month.days, 0);

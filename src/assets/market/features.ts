@@ -1,0 +1,19 @@
+/** Stage 3: front-month bars → 43 features per root and bar (see sql/features.ts). */
+import { defineAsset, MaterializeError, timeWindowMapping } from "../../core";
+import { MARKET_MONTHS } from "./layout";
+import { featuresSql } from "./sql/features";
+
+export const features = defineAsset({
+  key: "market/features",
+  description: "43 price, volatility, volume and time-of-day features on ratio back-adjusted front-month bars.",
+  partitions: MARKET_MONTHS,
+  // The previous month warms up the longest window (240 bars + 1).
+  deps: [{ asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
+  codeVersion: "1",
+  async materialize(ctx) {
+    if (!(ctx.upstreamPartitions.front_month_bars ?? []).includes(ctx.partitionKey!)) {
+      throw new MaterializeError(`market/front_month_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/front_month_bars for this month first." });
+    }
+    return featuresSql(ctx.sql, "front_month_bars", ctx.timeWindow!);
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * SQL of `market/front_month_bars`: one continuous outright series per root.
+ * The front contract of a session is chosen from the *previous* session's
+ * volume only, so the choice never uses information from the session itself.
+ */
+import type { SqlConnection } from "../../../core";
+
+/** Globex session of a UTC timestamp: +7 h on Chicago time puts the 17:00 open at midnight of the session date. */
+export function sessionShiftedLocal(utcTimestamp: string): string {
+  return `(timezone('America/Chicago', timezone('UTC', ${utcTimestamp})) + INTERVAL 7 HOUR)`;
+}
+
+export function frontMonthSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
+  const start = sql.literal(window.start.toISOString());
+  const end = sql.literal(window.end.toISOString());
+  return `
+WITH outrights AS (
+  SELECT root, ts, ts_event, symbol, expiry, open, high, low, close, volume,
+         ${sessionShiftedLocal("ts")}::DATE AS session_date,
+         (epoch(${sessionShiftedLocal("ts")}) % 86400 // 60)::INTEGER AS session_minute
+  FROM raw_bars
+  WHERE NOT is_spread
+), session_volume AS (
+  SELECT root, session_date, symbol, any_value(expiry) AS expiry, sum(volume) AS volume
+  FROM outrights GROUP BY root, session_date, symbol
+), session_order AS (
+  SELECT root, session_date, lag(session_date) OVER (PARTITION BY root ORDER BY session_date) AS previous_session
+  FROM (SELECT DISTINCT root, session_date FROM session_volume)
+), previous_leader AS (
+  -- rule: most volume in the previous session; ties go to the nearer expiry
+  SELECT o.root, o.session_date, v.symbol,
+         row_number() OVER (PARTITION BY o.root, o.session_date ORDER BY v.volume DESC, v.expiry, v.symbol) AS rank
+  FROM session_order o
+  JOIN session_volume v ON v.root = o.root AND v.session_date = o.previous_session AND v.expiry >= o.session_date
+), nearest_unexpired AS (
+  -- the first session read has no previous one: take the nearest unexpired contract
+  SELECT root, session_date, symbol,
+         row_number() OVER (PARTITION BY root, session_date ORDER BY expiry, symbol) AS rank
+  FROM session_volume WHERE expiry >= session_date
+), front AS (
+  SELECT o.root, o.session_date, o.previous_session, coalesce(l.symbol, n.symbol) AS front_symbol
+  FROM session_order o
+  LEFT JOIN previous_leader l ON l.root = o.root AND l.session_date = o.session_date AND l.rank = 1
+  LEFT JOIN nearest_unexpired n ON n.root = o.root AND n.session_date = o.session_date AND n.rank = 1
+), rolls AS (
+  SELECT f.root, f.session_date, f.previous_session, f.front_symbol AS new_symbol, p.front_symbol AS old_symbol
+  FROM front f JOIN front p ON p.root = f.root AND p.session_date = f.previous_session
+  WHERE f.front_symbol <> p.front_symbol
+), roll_ratios AS (
+  -- new / old close at the last minute of the previous session where both traded
+  SELECT r.root, r.session_date, arg_max(n.close / o.close, n.ts) AS roll_ratio
+  FROM rolls r
+  JOIN outrights n ON n.root = r.root AND n.session_date = r.previous_session AND n.symbol = r.new_symbol
+  JOIN outrights o ON o.root = r.root AND o.session_date = r.previous_session AND o.symbol = r.old_symbol AND o.ts = n.ts
+  GROUP BY r.root, r.session_date
+), front_bars AS (
+  SELECT b.*, row_number() OVER (PARTITION BY b.root, b.session_date ORDER BY b.ts) AS bar_in_session
+  FROM outrights b
+  JOIN front f ON f.root = b.root AND f.session_date = b.session_date AND f.front_symbol = b.symbol
+)
+SELECT b.root, b.ts, b.ts_event, b.symbol, b.expiry, b.open, b.high, b.low, b.close, b.volume,
+       b.session_date, b.session_minute,
+       CASE WHEN b.bar_in_session = 1 THEN r.roll_ratio END AS roll_ratio
+FROM front_bars b
+LEFT JOIN roll_ratios r ON r.root = b.root AND r.session_date = b.session_date
+WHERE b.ts >= ${start}::TIMESTAMP AND b.ts < ${end}::TIMESTAMP
+ORDER BY b.root, b.ts`;
+}

@@ -1,0 +1,73 @@
+/**
+ * Consolidation over every published month: one row per TTB ID.
+ *  - attributes from the COLA's first observation (a later re-emission only
+ *    carries a new status; exact duplicates collapse here),
+ *  - first/last seen extract dates and how many lines mentioned it,
+ *  - the status history: events across months in time order, with repeats
+ *    of the same status dropped; current status = the latest, status
+ *    changes = transitions after the first status,
+ *  - the filing signal by first appearance, in precedence order:
+ *    NEW_COMPANY (the permit's first COLA), NEW_BRAND (the permit's first COLA
+ *    of the brand), NEW_SKU (first of brand + fanciful name + class/type),
+ *    otherwise REFILE (the same product filed again); is_refile mirrors it.
+ */
+export function consolidatedColasSql(processedView: string, eventsView: string): string {
+  return `
+    WITH first_observation AS (
+      SELECT * EXCLUDE (status, extract_date, source_file, line_number)
+      FROM ${processedView}
+      QUALIFY row_number() OVER (PARTITION BY ttb_id ORDER BY extract_date, source_file, line_number) = 1
+    ),
+    observation_span AS (
+      SELECT ttb_id, min(extract_date) AS first_seen_date, max(extract_date) AS last_seen_date, count(*) AS observation_count
+      FROM ${processedView}
+      GROUP BY ttb_id
+    ),
+    status_transitions AS (
+      SELECT ttb_id, status, event_date
+      FROM (
+        SELECT
+          ttb_id, status, event_date,
+          lag(status) OVER (PARTITION BY ttb_id ORDER BY event_date, source_file, line_number) AS previous_status
+        FROM ${eventsView}
+      )
+      WHERE previous_status IS DISTINCT FROM status
+    ),
+    status_history AS (
+      SELECT
+        ttb_id,
+        arg_max(status, event_date) AS current_status,
+        max(event_date) AS status_date,
+        count(*) - 1 AS status_change_count
+      FROM status_transitions
+      GROUP BY ttb_id
+    ),
+    filing_order AS (
+      SELECT
+        ttb_id,
+        row_number() OVER (PARTITION BY permit_no ORDER BY completed_date, ttb_id) = 1 AS is_first_of_company,
+        row_number() OVER (PARTITION BY permit_no, brand_name ORDER BY completed_date, ttb_id) = 1 AS is_first_of_brand,
+        row_number() OVER (PARTITION BY permit_no, brand_name, fanciful_name, class_type_code ORDER BY completed_date, ttb_id) = 1 AS is_first_of_sku
+      FROM first_observation
+    )
+    SELECT
+      first_observation.*,
+      status_history.current_status,
+      status_history.status_date,
+      status_history.status_change_count,
+      observation_span.first_seen_date,
+      observation_span.last_seen_date,
+      observation_span.observation_count,
+      CASE
+        WHEN filing_order.is_first_of_company THEN 'NEW_COMPANY'
+        WHEN filing_order.is_first_of_brand THEN 'NEW_BRAND'
+        WHEN filing_order.is_first_of_sku THEN 'NEW_SKU'
+        ELSE 'REFILE'
+      END AS signal,
+      NOT filing_order.is_first_of_sku AS is_refile
+    FROM first_observation
+    JOIN observation_span USING (ttb_id)
+    JOIN status_history USING (ttb_id)
+    JOIN filing_order USING (ttb_id)
+    ORDER BY first_observation.completed_date, first_observation.ttb_id`;
+}

@@ -1,0 +1,44 @@
+/**
+ * A materia worker in its own process (so a test can SIGKILL it), serving the
+ * fixture pipeline plus a slow step. Configured by the environment:
+ * MATERIA_HOME, MATERIA_STORAGE_URL, TEMPORAL_ADDRESS, MATERIA_TASK_QUEUE.
+ */
+import { defineAsset, defineDefinitions } from "../../src/core";
+import { loadConfig } from "../../src/config";
+import { createExecutionEnvironment } from "../../src/execution";
+import { createMateriaWorker } from "../../src/temporal/worker";
+import { createLogger } from "../../src/utils/logger";
+import { fixtureDefinitions } from "./fixture-pipeline";
+
+export const SLOW_STEP_MS = 6_000;
+
+async function main(): Promise<void> {
+  const base = fixtureDefinitions();
+  const slowReport = defineAsset({
+    key: "shop/slow_report",
+    deps: ["shop/summary"],
+    timeout: { heartbeat: "2 seconds", startToClose: "5 minutes" },
+    retry: { maximumAttempts: 5, initialInterval: "500 milliseconds" },
+    async materialize(ctx) {
+      ctx.log.info("slow step started");
+      const deadline = Date.now() + SLOW_STEP_MS;
+      while (Date.now() < deadline) {
+        ctx.heartbeat({ remainingMs: deadline - Date.now() });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return "SELECT days, revenue, 'slow' AS kind FROM summary";
+    },
+  });
+  const definitions = defineDefinitions({ assets: [...base.assets, slowReport] });
+  const config = loadConfig({ readDotenv: false });
+  const log = createLogger({ level: "warn", format: "json" });
+  const { worker, close } = await createMateriaWorker({ config, log, definitions, env: createExecutionEnvironment(config, log), bundleOnTheFly: true });
+  console.log("worker-ready");
+  await worker.run();
+  await close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
