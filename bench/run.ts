@@ -1,0 +1,19 @@
+/** `npm run bench`: every benchmark, printing its numbers. */
+import { benchOrchestration } from "./orchestration";
+
+async function main(): Promise<void> {
+  const which = new Set(process.argv.slice(2));
+  const all = which.size === 0;
+  if (all || which.has("orchestration")) {
+    const result = await benchOrchestration();
+    console.log(
+      `orchestration: ${result.assets} no-op assets × ${result.partitions} partitions = ${result.steps} steps through Temporal in ${result.seconds.toFixed(2)} s → ` +
+        `${result.msPerStep.toFixed(1)} ms/step, ${result.stepsPerSecond.toFixed(1)} steps/s (targets: ≤ 20 ms/step, ≥ 50 steps/s)`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
