@@ -2,11 +2,13 @@
 import { Command } from "commander";
 import { registerAssets } from "./commands/assets";
 import { registerBackfill } from "./commands/backfill";
+import { registerCatalog } from "./commands/catalog";
 import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
 import { registerMaterialize } from "./commands/materialize";
 import { registerSchedules } from "./commands/schedules";
+import { registerSensors } from "./commands/sensors";
 import { registerStatus } from "./commands/status";
 import { registerWorker } from "./commands/worker";
 import { reportError } from "./runtime";
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerAssets(program);
   registerSchedules(program);
+  registerSensors(program);
+  registerCatalog(program);
   registerConfig(program);
   return program;
 }

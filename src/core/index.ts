@@ -16,3 +16,4 @@ export * from "./selection";
 export * from "./planning";
 export * from "./staleness";
 export * from "./sensors";
+export * from "./checks";

@@ -7,11 +7,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config";
-import { defineAsset, defineDefinitions, monthlyPartitions, normalizeCheck, type CheckSpec } from "../../src/core";
+import { defineAsset, defineCheck, defineDefinitions, monthlyPartitions, normalizeCheck, type CheckSpec } from "../../src/core";
 import {
   acceptedValues,
   evaluateFreshness,
   freshness,
+  freshnessPolicyOf,
   inRange,
   notNull,
   reconciliation,
@@ -188,7 +189,11 @@ describe("built-in check factories (real DuckDB, runChecks)", () => {
     // Calendar days in the partition's timezone: across the DST change, one day after is 23 hours.
     const chicago = evaluateFreshness({ afterPartitionEnd: "P1D", timezone: "America/Chicago" }, { partitionKey: "2024-03-09", window: { start: at("2024-03-09T06:00:00Z"), end: at("2024-03-10T06:00:00Z") }, now: at("2024-03-12T00:00:00Z"), publishedAt: undefined });
     expect(chicago.deadline).toEqual(at("2024-03-11T05:00:00Z"));
-    expect(freshness({ partitionDeadline: deadline })).toMatchObject({ name: "freshness", severity: "warn", freshness: { partitionDeadline: deadline } });
+    const spec = freshness({ partitionDeadline: deadline });
+    expect(spec).toMatchObject({ name: "freshness", severity: "warn", freshness: { partitionDeadline: deadline } });
+    // A sensor finds the policy on the normalized definition (defineCheck keeps only the standard fields).
+    expect(freshnessPolicyOf(defineCheck({ asset: "shop/orders", ...spec }))).toEqual({ partitionDeadline: deadline });
+    expect(freshnessPolicyOf(defineCheck({ asset: "shop/orders", ...notNull("id") }))).toBeUndefined();
   });
 
   it("takes name, blocking and severity overrides", () => {

@@ -1,5 +1,6 @@
 /** Stage 3: front-month bars → 43 features per root and bar (see sql/features.ts). */
 import { defineAsset, MaterializeError, timeWindowMapping } from "../../core";
+import { featureNullRateCheck, noLookAheadCheck } from "./feature-checks";
 import { MARKET_MONTHS } from "./layout";
 import { featuresSql } from "./sql/features";
 
@@ -10,6 +11,7 @@ export const features = defineAsset({
   // The previous month warms up the longest window (240 bars + 1).
   deps: [{ asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
   codeVersion: "1",
+  checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {
     if (!(ctx.upstreamPartitions.front_month_bars ?? []).includes(ctx.partitionKey!)) {
       throw new MaterializeError(`market/front_month_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/front_month_bars for this month first." });

@@ -7,6 +7,7 @@ import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlC
 import { landingKey, MARKET_MONTHS, VENDOR_COLUMNS } from "./layout";
 import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, validateVendorRowsSql } from "./sql/raw-bars";
 import { VendorFileError } from "./vendor-file-error";
+import { zstdIntegrityProblem } from "./zstd-frames";
 
 export const vendorFiles = defineSourceAsset({
   key: "market/vendor_files",
@@ -33,6 +34,8 @@ export const rawBars = defineMultiAsset({
   async materialize(ctx) {
     const key = landingKey(ctx.partitionKey!);
     const path = await ctx.objects.localPath(key);
+    const damage = zstdIntegrityProblem(path);
+    if (damage !== undefined) throw new VendorFileError(`The vendor file ${key} cannot be decompressed: ${damage}.`);
     await assertVendorHeader(ctx.sql, path, key);
     await loadVendorRows(ctx, path, key);
     await ctx.sql.run(validateVendorRowsSql(ctx.sql, ctx.timeWindow!));

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import type { Client } from "@temporalio/client";
 import { WorkflowNotFoundError } from "@temporalio/client";
 import { loadDefinitions } from "../../definitions";
+import { selectionKeys } from "../../execution";
 import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type SkipMode } from "../../temporal/backfill-shared";
 import { connectClient } from "../../temporal/connection";
 import { RuntimeError } from "../../utils/errors";
@@ -66,6 +67,10 @@ export function registerBackfill(program: Command): void {
       // Validate locally first: unknown job/selection or bad keys fail before anything starts.
       const definitions = loadDefinitions();
       if (options.job) definitions.job(options.job);
+      const assets = selectionKeys(definitions, { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) });
+      const partitions = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
+      if (!partitions) throw new RuntimeError("USAGE", "The selected assets are not partitioned: nothing to backfill.", { hint: "Use `materia materialize` for unpartitioned assets." });
+      partitions.keysInRange(options.from, options.to);
       const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency };
       await withClient(async (client, taskQueue, uiUrl, namespace) => {
         const handle = await startBackfill(client, taskQueue, input);

@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import { WorkflowFailedError } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
 import { loadDefinitions } from "../../definitions";
-import { createExecutionEnvironment, materialize } from "../../execution";
+import { buildPlan } from "../../core";
+import { createExecutionEnvironment, materialize, selectionKeys } from "../../execution";
 import { startRun } from "../../temporal/client";
 import { connectClient } from "../../temporal/connection";
 import type { RunSummary, StepSummary } from "../../temporal/shared";
@@ -38,8 +39,10 @@ export function registerMaterialize(program: Command): void {
       const { config, log } = cliRuntime();
       const definitions = loadDefinitions();
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia materialize --select "group:example" --partition 2025-01' });
-      if (options.job) definitions.job(options.job);
       const target = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) };
+
+      // Validate here — unknown selection, bad partition keys — before anything starts.
+      buildPlan(definitions.graph, { assets: selectionKeys(definitions, target), partitions: options.partition });
 
       if (options.inProcess) {
         const env = createExecutionEnvironment(config, log);

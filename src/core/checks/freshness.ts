@@ -12,7 +12,7 @@
  */
 import { DateTime, Duration, IANAZone } from "luxon";
 import { DefinitionError } from "../errors";
-import type { CheckSpec } from "../definitions/check";
+import type { CheckBody, CheckSpec } from "../definitions/check";
 import type { TimeWindow } from "../partitions/types";
 import { buildCheckSpec, type CheckFactoryOptions } from "./shared";
 
@@ -26,7 +26,7 @@ export interface FreshnessSpec extends CheckFactoryOptions {
 
 /** A freshness check carries its policy so a sensor can find and evaluate it. */
 export interface FreshnessCheckSpec extends CheckSpec {
-  freshness: { partitionDeadline: PartitionDeadline };
+  freshness: FreshnessPolicy;
 }
 
 export type FreshnessStatus = "on_time" | "late" | "pending" | "missing";
@@ -49,6 +49,22 @@ export interface FreshnessInput {
   publishedAt: Date | undefined;
 }
 
+export interface FreshnessPolicy {
+  partitionDeadline: PartitionDeadline;
+}
+
+/**
+ * Policies by check body: `defineCheck`/asset normalization copies only the
+ * standard fields, but keeps the body, so a sensor can still find the policy
+ * of a normalized CheckDefinition.
+ */
+const POLICIES = new WeakMap<object, FreshnessPolicy>();
+
+/** The freshness policy of a check made by `freshness()` (spec or normalized definition), else undefined. */
+export function freshnessPolicyOf(check: { check: CheckBody }): FreshnessPolicy | undefined {
+  return typeof check.check === "function" ? POLICIES.get(check.check) : undefined;
+}
+
 export function freshness(spec: FreshnessSpec): FreshnessCheckSpec {
   validateDeadline(spec.partitionDeadline);
   const check = buildCheckSpec("freshness", { severity: "warn", ...spec }, async (ctx) => {
@@ -57,7 +73,9 @@ export function freshness(spec: FreshnessSpec): FreshnessCheckSpec {
     const result = evaluateFreshness(spec.partitionDeadline, { partitionKey: ctx.partitionKey, window: ctx.timeWindow, now, publishedAt: now });
     return { passed: result.passed, measured: Math.round(result.lateByMs / 60_000), threshold: result.deadline.toISOString(), message: result.message };
   });
-  return { ...check, freshness: { partitionDeadline: spec.partitionDeadline } };
+  const policy: FreshnessPolicy = { partitionDeadline: spec.partitionDeadline };
+  POLICIES.set(check.check as object, policy);
+  return { ...check, freshness: policy };
 }
 
 /** The instant by which `partitionKey` must be published. */

@@ -14,6 +14,8 @@ export {
   freshness,
   evaluateFreshness,
   partitionDeadlineOf,
+  freshnessPolicyOf,
+  type FreshnessPolicy,
   type FreshnessSpec,
   type FreshnessCheckSpec,
   type FreshnessEvaluation,

@@ -1,0 +1,62 @@
+/**
+ * Checks of `market/features` that need the feature SQL itself, so they live
+ * next to it: the NULL rate after warm-up, and no look-ahead.
+ */
+import type { CheckSpec } from "../../core";
+import { FEATURE_NAMES, featuresSql } from "./sql/features";
+
+/** Bars per root after which every window (240 + 1 bars, MACD signal 34) is full. */
+const WARM_UP_BARS = 300;
+const MAX_NULL_RATE = 0.01;
+const LOOK_AHEAD_TOLERANCE = 1e-9;
+
+export const featureNullRateCheck: CheckSpec = {
+  name: "null_rate_after_warm_up",
+  description: `Each feature is NULL in at most ${MAX_NULL_RATE * 100}% of bars after each root's first ${WARM_UP_BARS} bars.`,
+  blocking: true,
+  check: `
+    WITH warmed AS (
+      SELECT * FROM output QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts) > ${WARM_UP_BARS}
+    ), rates AS (
+      ${FEATURE_NAMES.map((name) => `SELECT '${name}' AS feature, avg((${name} IS NULL)::INTEGER) AS null_rate FROM warmed`).join("\n      UNION ALL ")}
+    )
+    SELECT * FROM rates WHERE null_rate > ${MAX_NULL_RATE}`,
+};
+
+/**
+ * Recompute the features of the six hours before a cut from data that ends
+ * at the cut (and starts three days earlier: past any session start and
+ * every window), and compare: a feature that read any later bar differs.
+ */
+export const noLookAheadCheck: CheckSpec = {
+  name: "no_look_ahead",
+  description: "Features recomputed on data truncated at a bar equal the published ones up to that bar.",
+  blocking: true,
+  check: async ({ sql, timeWindow }) => {
+    const [cutRow] = await sql.all<{ cut: Date | null }>("SELECT quantile_disc(ts, 0.5) AS cut FROM output");
+    const cut = cutRow?.cut;
+    if (!timeWindow || !cut) return { passed: true, message: "no bars" };
+    const from = new Date(cut.getTime() - 3 * 86_400_000);
+    const compareFrom = new Date(cut.getTime() - 6 * 3_600_000);
+    await sql.run(`CREATE OR REPLACE TEMP VIEW bars_until_cut AS
+      SELECT * FROM front_month_bars WHERE ts >= ${sql.literal(from.toISOString())}::TIMESTAMP AND ts <= ${sql.literal(cut.toISOString())}::TIMESTAMP`);
+    const recomputed = featuresSql(sql, "bars_until_cut", { start: compareFrom, end: new Date(cut.getTime() + 1) });
+    const differs = FEATURE_NAMES.map(
+      (name) => `(a.${name} IS DISTINCT FROM b.${name} AND NOT abs(a.${name} - b.${name}) <= ${LOOK_AHEAD_TOLERANCE} * greatest(1, abs(a.${name})))`,
+    );
+    const failing = await sql.all(`
+      WITH recomputed AS (${recomputed})
+      SELECT a.root, a.ts, [${FEATURE_NAMES.map((name, i) => `CASE WHEN ${differs[i] ?? "false"} THEN '${name}' END`).join(", ")}] AS features
+      FROM output a JOIN recomputed b ON b.root = a.root AND b.ts = a.ts
+      WHERE ${differs.join(" OR ")}
+      LIMIT 10`);
+    const [compared] = await sql.all<{ n: bigint }>(`WITH recomputed AS (${recomputed}) SELECT count(*) AS n FROM recomputed`);
+    return {
+      passed: failing.length === 0,
+      measured: failing.length,
+      threshold: 0,
+      failingRows: failing,
+      message: `compared ${Number(compared?.n ?? 0)} bars up to ${cut.toISOString()}`,
+    };
+  },
+};

@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requireEnv } from "../support/test-config";
+
+const ROOT = join(__dirname, "..", "..");
+const home = mkdtempSync(join(tmpdir(), "materia-cli-"));
+
+function materia(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "src", "cli", "main.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, MATERIA_HOME: home, MATERIA_STORAGE_URL: `file://${join(home, "lake")}`, TEMPORAL_ADDRESS: requireEnv("MATERIA_TEST_TEMPORAL_ADDRESS"), MATERIA_LOG_LEVEL: "warn", ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the materia CLI: bad input gets a clear error and a non-zero exit", () => {
+  it("an unknown selection: exit 2, the caret and a suggestion, no stack trace", () => {
+    const result = materia(["materialize", "--select", "key:example/page_view", "--partition", "2025-01"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("example/page_views");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("a partition key in the wrong format names the expected one", () => {
+    const result = materia(["materialize", "--select", "group:example", "--partition", "2025-13"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("YYYY-MM");
+  });
+
+  it("an unknown job suggests the closest", () => {
+    const result = materia(["backfill", "--job", "example_montly", "--from", "2025-01", "--to", "2025-02"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown job "example_montly"');
+    expect(result.stderr).toContain("example_monthly");
+  });
+
+  it("from after to is refused before anything starts", () => {
+    const result = materia(["backfill", "--job", "example_monthly", "--from", "2025-03", "--to", "2025-01"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/reversed|after/);
+  });
+
+  it("a backfill id that does not exist", () => {
+    const result = materia(["backfill", "status", "materia-backfill:nope"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No backfill with id "materia-backfill:nope"');
+  });
+
+  it("an unreachable Temporal server: exit 3, the address and how to start one", () => {
+    const result = materia(["materialize", "--select", "group:example", "--partition", "2025-01"], { TEMPORAL_ADDRESS: "127.0.0.1:1" });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("127.0.0.1:1 is not reachable");
+    expect(result.stderr).toContain("hint:");
+  });
+
+  it("a bad setting: exit 4 and the variable to fix", () => {
+    const result = materia(["config", "check"], { MATERIA_STORAGE_URL: "ftp://nope" });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain("MATERIA_STORAGE_URL");
+  });
+
+  it("lists assets as JSON", () => {
+    const result = materia(["assets", "list", "--json"]);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{ key: string; deps: string[] }>;
+    expect(rows.find((r) => r.key === "example/daily_views")?.deps).toEqual(["example/page_views"]);
+  });
+
+  it("materializes in-process and shows status", () => {
+    const run = materia(["materialize", "--select", "+key:example/page_views", "--partition", "2025-01", "--in-process", "--json"]);
+    // The landing file is missing: the step fails with a clear message and nothing is published.
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("has no data for partition 2025-01");
+    const status = materia(["status", "--select", "key:example/page_views", "--from", "2025-01", "--to", "2025-01", "--json"]);
+    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ asset: "example/page_views", partition: "2025-01", status: "missing" })]);
+  });
+});

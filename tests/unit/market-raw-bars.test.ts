@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { landingKey } from "../../src/assets/market";
+import { materialize } from "../../src/execution";
+import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
+
+const MONTH = "2024-03";
+const T0 = 1709593200n * 1_000_000_000n; // 2024-03-04 23:00 UTC = 17:00 CT, a session open
+const HEADER = "ts_event,rtype,publisher_id,instrument_id,open,high,low,close,volume,symbol";
+
+function bar(minute: number, symbol: string, close: number, extra: Partial<Record<string, string>> = {}): Record<string, string> {
+  const px = (p: number): string => String(BigInt(Math.round(p * 4)) * 250_000_000n);
+  return {
+    ts_event: String(T0 + BigInt(minute) * 60_000_000_000n),
+    rtype: "33",
+    publisher_id: "1",
+    instrument_id: symbol === "ESH4" ? "1001" : symbol === "ESM4" ? "1002" : "1003",
+    open: px(close),
+    high: px(close + 0.5),
+    low: px(close - 0.5),
+    close: px(close),
+    volume: "10",
+    symbol,
+    ...extra,
+  };
+}
+
+function valuesSql(rows: Array<Record<string, string>>): string {
+  const columns = HEADER.split(",");
+  const tuples = rows.map((r) => `(${columns.map((c) => `'${(r[c] ?? "").replace(/'/g, "''")}'`).join(", ")})`);
+  return `SELECT * FROM (VALUES ${tuples.join(", ")}) t(${columns.join(", ")})`;
+}
+
+async function runRawBars(h: MarketHarness) {
+  return materialize(h.definitions, { selection: "key:market/raw_bars+", partitions: [MONTH], env: h.env });
+}
+
+describe("market/raw_bars", () => {
+  it("accepts valid bars, rejects each bad row with its reason, and reconciles", async () => {
+    const h = marketHarness();
+    const good = [bar(0, "ESH4", 5000), bar(1, "ESH4", 5001), bar(2, "ESH4", 5002), bar(0, "ESM4", 5050), bar(1, "ESH4-ESM4", -50, { open: "-50000000000", high: "-49000000000", low: "-51000000000", close: "-50000000000" })];
+    const bad = [
+      bar(1, "ESH4", 5001), // exact re-delivery of a bar
+      bar(3, "ESH4", 5003, { high: "4000000000000" }), // high < low
+      bar(4, "ESH4", 5004, { close: "0", low: "0" }), // zero price on an outright
+      bar(5, "ESH4", 5005, { volume: "12x" }),
+      bar(6, "ESH4", 5006, { ts_event: "2024-03-05T00:00:00" }),
+      bar(7, "ESH4", 5007, { close: "" }),
+      bar(8, "ES!!", 5008),
+      bar(9, "ESH4", 5009, { ts_event: String(T0 - 40n * 86_400n * 1_000_000_000n) }), // February
+    ];
+    await putCsvZst(h, landingKey(MONTH), valuesSql([...good, ...bad]));
+    const before = createHash("sha256").update(await h.store.getBytes(landingKey(MONTH))).digest("hex");
+
+    const run = await runRawBars(h);
+    expect(run.steps.find((s) => s.step === "market/ingest_vendor_file")?.status).toBe("published");
+
+    const accepted = await readPublished<{ symbol: string; close: number; is_spread: boolean; expiry: unknown; root: string }>(h, "market/raw_bars", MONTH, "SELECT symbol, close, is_spread, expiry::VARCHAR AS expiry, root FROM data ORDER BY symbol, ts");
+    expect(accepted).toHaveLength(good.length);
+    expect(accepted).toContainEqual({ symbol: "ESH4-ESM4", close: -50, is_spread: true, expiry: null, root: "ES" });
+    expect(accepted).toContainEqual({ symbol: "ESM4", close: 5050, is_spread: false, expiry: "2024-06-21", root: "ES" });
+    expect(accepted.filter((r) => r.symbol === "ESH4")[0]).toEqual({ symbol: "ESH4", close: 5000, is_spread: false, expiry: "2024-03-15", root: "ES" });
+
+    const rejects = await readPublished<{ reason: string }>(h, "market/raw_bars_rejects", MONTH, "SELECT reason FROM data ORDER BY reason");
+    expect(rejects.map((r) => r.reason)).toEqual(
+      ["duplicate", "high_below_low", "missing_field", "non_positive_price", "ts_event_not_integer", "ts_event_outside_month", "unknown_symbol_format", "volume_not_integer"],
+    );
+    const manifest = await h.env.catalog.readManifest("market/raw_bars", MONTH);
+    expect(manifest?.checks.find((c) => c.check === "reconciles_with_vendor_file")).toMatchObject({ passed: true });
+    expect(createHash("sha256").update(await h.store.getBytes(landingKey(MONTH))).digest("hex")).toBe(before);
+  });
+
+  it.each([
+    ["a wrong header", async (h: MarketHarness) => putCsvZst(h, landingKey(MONTH), "SELECT 1 AS ts, 2 AS kind, 3 AS px"), /header "ts,kind,px"/],
+    ["a header and no rows", async (h: MarketHarness) => putCsvZst(h, landingKey(MONTH), `${valuesSql([bar(0, "ESH4", 5000)])} LIMIT 0`), /no rows/],
+    [
+      "truncated compression",
+      async (h: MarketHarness) => {
+        await putCsvZst(h, landingKey(MONTH), `SELECT v.* FROM (${valuesSql([bar(0, "ESH4", 5000)])}) v, range(20000)`);
+        const bytes = await h.store.getBytes(landingKey(MONTH));
+        await h.store.putBytes(landingKey(MONTH), bytes.subarray(0, Math.floor(bytes.length / 2)));
+      },
+      /cannot be decompressed|could not be read to the end/,
+    ],
+  ])("fails the step with a VendorFileError on %s and publishes nothing", async (_name, write, message) => {
+    const h = marketHarness();
+    await write(h);
+    const landed = await h.store.getBytes(landingKey(MONTH));
+    const run = await runRawBars(h);
+    const step = run.steps.find((s) => s.step === "market/ingest_vendor_file");
+    expect(step?.status).toBe("failed");
+    expect(step?.error?.type).toBe("VendorFileError");
+    expect(step?.error?.message).toMatch(message);
+    expect(run.steps.find((s) => s.step === "market/front_month_bars")?.status).toBe("skipped");
+    expect(await h.env.catalog.readManifest("market/raw_bars", MONTH)).toBeUndefined();
+    expect(await h.env.catalog.readManifest("market/raw_bars_rejects", MONTH)).toBeUndefined();
+    expect(await h.store.getBytes(landingKey(MONTH))).toEqual(landed);
+  });
+});
