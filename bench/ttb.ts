@@ -25,7 +25,7 @@ const FACT_STEPS = "key:ttb/fact_label_approvals or key:ttb/fact_monthly_summary
 
 function environment(home: string): ExecutionEnvironment {
   const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: home } });
-  return createExecutionEnvironment(config, createLogger({ level: "error", format: "json" }), { store: createObjectStore(`file://${join(home, "lake")}`) });
+  return createExecutionEnvironment(config, createLogger({ level: "fatal", format: "json" }), { store: createObjectStore(`file://${join(home, "lake")}`) });
 }
 
 function monthsBack(last: string, count: number): string[] {

@@ -21,6 +21,8 @@ export interface ExecutionEnvironment {
   log: Logger;
   /** Free-form resources handed to materialize functions. */
   resources: Record<string, unknown>;
+  /** How long a step's lease on its partition lasts without renewal (default 60 s). */
+  leaseTtlMs?: number;
 }
 
 export function storeFromConfig(config: MateriaConfig): ObjectStore {

@@ -19,7 +19,7 @@ import {
   type TimeWindow,
 } from "../core";
 import { isTimePartitions, isMultiPartitions } from "../core";
-import type { CheckResult, ColumnInfo } from "../resources/catalog";
+import { Lease, logicalVersion, type CheckResult, type ColumnInfo, type UpstreamVersion } from "../resources/catalog";
 import { DuckDbSession, quoteList, quoteLiteral } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
@@ -70,11 +70,32 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
   const scratchDir = join(env.scratchRoot, `${request.runId.replace(/[^A-Za-z0-9_-]/g, "_")}-${randomBytes(4).toString("hex")}`);
   mkdirSync(scratchDir, { recursive: true });
   const signal = hooks.signal ?? new AbortController().signal;
-  const db = await DuckDbSession.open(env.duckdb, signal);
+  // One holder per step partition at a time, however the run was triggered.
+  const lease = await Lease.acquire(env.store, step.name, request.partition, request.runId, {
+    signal,
+    ...(env.leaseTtlMs !== undefined ? { ttlMs: env.leaseTtlMs } : {}),
+    onWait: (holder) => {
+      hooks.heartbeat?.({ waitingFor: holder });
+      log.info({ holder }, "waiting: another run holds this partition");
+    },
+  });
+  const renewal = setInterval(() => void lease.renew().catch((error: unknown) => log.warn({ err: error }, "lease renewal failed")), (env.leaseTtlMs ?? 60_000) / 4);
+  const db = await DuckDbSession.open(env.duckdb, signal).catch(async (error: unknown) => {
+    clearInterval(renewal);
+    await lease.release();
+    throw error;
+  });
   try {
     const inputs = await resolveInputs({ graph: definitions.graph, step, partition: request.partition, catalog: env.catalog, store: env.store, db, scratchDir, ...(hooks.context ? { context: hooks.context } : {}) });
     const metadata: Record<string, unknown> = {};
     const timeWindow = timeWindowOf(step, request.partition);
+    if (lease.waitedFor !== undefined) {
+      const joined = await joinedOutcome(step, request, env, inputs.upstream, started);
+      if (joined) {
+        log.info({ joined: lease.waitedFor }, "joined: the run we waited for published the same inputs and code");
+        return joined;
+      }
+    }
     log.info({ inputs: inputs.upstream.length }, "materializing");
     const result = await step.definition.materialize({
       runId: request.runId,
@@ -124,6 +145,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       return outcome(step, request, started, "blocked", staged.map((s) => ({ asset: s.asset, rowCount: s.rowCount, bytes: null, dataVersion: null, checks: checksByAsset.get(s.asset) ?? [] })), metadata);
     }
 
+    await lease.assertHeld();
     const published: OutputOutcome[] = [];
     for (const output of staged) {
       const manifest = await env.catalog.publish({
@@ -144,9 +166,26 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     log.info({ rows: published.map((p) => p.rowCount), ms: Date.now() - started.getTime() }, "published");
     return outcome(step, request, started, "published", published, metadata);
   } finally {
+    clearInterval(renewal);
     await db.close();
+    await lease.release().catch((error: unknown) => log.warn({ err: error }, "lease release failed (it expires by itself)"));
     rmSync(scratchDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * After waiting for another run of this step partition: if it published
+ * from the same inputs and code, this step is already done — join it.
+ */
+async function joinedOutcome(step: AssetStep, request: StepRequest, env: ExecutionEnvironment, upstream: UpstreamVersion[], started: Date): Promise<StepOutcome | undefined> {
+  const expected = logicalVersion(step.definition.codeVersion, upstream);
+  const outputs: OutputOutcome[] = [];
+  for (const asset of step.keys) {
+    const manifest = await env.catalog.readManifest(asset, request.partition);
+    if (!manifest || manifest.logicalVersion !== expected || Date.parse(manifest.publishedAt) < started.getTime()) return undefined;
+    outputs.push({ asset, rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
+  }
+  return outcome(step, request, started, "published", outputs, { joined: true });
 }
 
 function outcome(step: AssetStep, request: StepRequest, started: Date, status: StepOutcome["status"], outputs: OutputOutcome[], metadata: Record<string, unknown>): StepOutcome {

@@ -67,6 +67,17 @@ export function describeObjectStoreContract(name: string, makeStore: () => Promi
       await rm(scratch, { recursive: true, force: true });
     });
 
+    it("createIfAbsent creates once: of many concurrent callers exactly one wins, and the content is the winner's", async () => {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.createIfAbsent("locks/a/b.json", JSON.stringify({ owner: i }))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      expect(JSON.parse((await store.getBytes("locks/a/b.json")).toString("utf8"))).toEqual({ owner: winner });
+      expect(await store.createIfAbsent("locks/a/b.json", "again")).toBe(false);
+      await store.delete("locks/a/b.json");
+      expect(await store.createIfAbsent("locks/a/b.json", "after delete")).toBe(true);
+      expect(await store.list("locks/")).toHaveLength(1);
+    });
+
     it("describes itself", () => {
       expect(store.description).toMatch(/^(file|s3):\/\//);
     });

@@ -61,7 +61,8 @@ describe("generateMarketMonths", () => {
       expect(stats!.roots).toBe(10);
       expect(stats!.outside_hours).toBe(0);
       expect(stats!.negative_spreads).toBeGreaterThan(0);
-      const rate = (count: number | undefined): number => (count ?? 0) / stats!.rows;
+      const rows = stats!.rows ?? 1;
+      const rate = (count: number | undefined): number => (count ?? 0) / rows;
       // Each rate within ±40% of its target (binomial noise on ~600k rows is a few percent).
       expect(rate(stats!.duplicates) / DEFAULT_DEFECT_RATES.duplicate).toBeCloseTo(1, 0);
       expect(rate(stats!.high_below_low) / DEFAULT_DEFECT_RATES.highBelowLow).toBeGreaterThan(0.6);

@@ -28,10 +28,10 @@ describe("generateTtbMonths", () => {
     const alone = tempStore();
     const inRange = tempStore();
     const single = await generateTtbMonths({ store: alone, from: "2024-02", to: "2024-02" });
-    await generateTtbMonths({ store: inRange, from: "2024-01", to: "2024-03" });
+    await generateTtbMonths({ store: inRange, from: "2024-01", to: "2024-02" });
     expect(single.files).toBe(29);
     expect(await contents(alone, "landing/ttb/2024-02")).toEqual(await contents(inRange, "landing/ttb/2024-02"));
-    expect((await inRange.list("landing/ttb/")).map((file) => file.key)).toHaveLength(31 + 29 + 31);
+    expect((await inRange.list("landing/ttb/")).map((file) => file.key)).toHaveLength(31 + 29);
   });
 
   it("produces about 12,000 COLAs a month with well-formed fields when clean", () => {
@@ -42,11 +42,10 @@ describe("generateTtbMonths", () => {
     expect(newColas.length).toBeGreaterThan(11_000);
     expect(newColas.length).toBeLessThan(13_000);
     expect(new Set(newColas.map((row) => row.ttb_id)).size).toBe(newColas.length);
-    for (const row of rows) {
-      expect(row.ttb_id).toMatch(/^\d{2}\d{3}00[0-3]\d{6}$/);
-      expect(row.permit_no).toMatch(/^(DSP|BWN|BR)-[A-Z]{2}-\d+$/);
-      expect(row.completed_date).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
-    }
+    const malformed = rows.filter(
+      (row) => !/^\d{5}00[0-3]\d{6}$/.test(row.ttb_id ?? "") || !/^(DSP|BWN|BR)-[A-Z]{2}-\d+$/.test(row.permit_no ?? "") || !/^\d{2}\/\d{2}\/\d{4}$/.test(row.completed_date ?? ""),
+    );
+    expect(malformed).toEqual([]);
     // Later extracts carry status changes of earlier COLAs.
     const changes = rows.filter((row) => row.status !== "APPROVED");
     expect(changes.length).toBeGreaterThan(200);

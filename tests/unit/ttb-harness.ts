@@ -19,7 +19,7 @@ export function ttbDefinitions(): Definitions {
 export function tempEnvironment(): ExecutionEnvironment {
   const home = mkdtempSync(join(tmpdir(), "materia-ttb-"));
   const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: home } });
-  return createExecutionEnvironment(config, createLogger({ level: "error", format: "json" }), { store: createObjectStore(`file://${join(home, "lake")}`) });
+  return createExecutionEnvironment(config, createLogger({ level: "fatal", format: "json" }), { store: createObjectStore(`file://${join(home, "lake")}`) });
 }
 
 /** Rows of an asset's published partition (null for unpartitioned), read with DuckDB. */

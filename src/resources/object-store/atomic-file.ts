@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { BigIntStats } from "node:fs";
-import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { link, mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 export const TEMP_FILE_MARKER = ".tmp~";
@@ -25,6 +25,8 @@ export interface WrittenFile {
 export interface AtomicWriteOptions {
   /** fsync the temp file before the rename: survives power loss, costs a disk flush per write. */
   fsync?: boolean;
+  /** Only create: fail with EEXIST when the target exists (hard link instead of rename, which is atomic and exclusive). */
+  exclusive?: boolean;
 }
 
 export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -49,7 +51,15 @@ export async function writeFileAtomically(targetPath: string, source: ByteSource
     if (options.fsync) await handle.sync();
     const stats = await handle.stat({ bigint: true });
     await handle.close();
-    await rename(tempPath, targetPath);
+    if (options.exclusive) {
+      try {
+        await link(tempPath, targetPath);
+      } finally {
+        await rm(tempPath, { force: true });
+      }
+    } else {
+      await rename(tempPath, targetPath);
+    }
     return { size, md5: hash.digest("hex"), stats };
   } catch (error) {
     await handle.close().catch(() => undefined);

@@ -65,6 +65,17 @@ export class LocalObjectStore implements ObjectStore {
     return this.write(key, this.pathFor(key), [data]);
   }
 
+  async createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean> {
+    const path = this.pathFor(key);
+    try {
+      await writeFileAtomically(path, [data], { fsync: this.options.fsync ?? false, exclusive: true });
+      return true;
+    } catch (error) {
+      if (errnoCode(error) === "EEXIST") return false;
+      throw this.writeError(key, error);
+    }
+  }
+
   async putJson(key: string, value: unknown): Promise<ObjectInfo> {
     const path = this.pathFor(key);
     return this.write(key, path, [encodeJson(key, value)]);

@@ -84,6 +84,19 @@ export class S3ObjectStore implements ObjectStore {
     return { key, size: body.byteLength, ...etagOf(output.ETag) };
   }
 
+  async createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean> {
+    const body = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), Body: body, ContentLength: body.byteLength, IfNoneMatch: "*" }));
+      return true;
+    } catch (error) {
+      // 412: the object exists; 409: a concurrent conditional write won.
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) return false;
+      throw this.translate(error, "createIfAbsent", key);
+    }
+  }
+
   async putJson(key: string, value: unknown): Promise<ObjectInfo> {
     this.fullKey(key);
     return this.putBytes(key, encodeJson(key, value), { contentType: JSON_CONTENT_TYPE });

@@ -41,6 +41,12 @@ export interface ObjectStore {
   getStream(key: string): Promise<Readable>;
   getBytes(key: string): Promise<Buffer>;
 
+  /**
+   * Create the object only if no object has the key (atomic: of two
+   * concurrent callers exactly one gets `true`). The basis of leases (locks).
+   */
+  createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean>;
+
   /** Write a value as pretty-printed JSON (application/json). */
   putJson(key: string, value: unknown): Promise<ObjectInfo>;
   /** Read JSON; `undefined` when the object does not exist. */

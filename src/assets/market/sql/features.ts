@@ -25,6 +25,7 @@ export const FEATURE_NAMES = [
   "tod_sin", "tod_cos", "minutes_to_close",
 ] as const;
 
+const WARM_UP_DAYS = 5;
 const WINDOW_SIZES = [9, 12, 14, 15, 20, 26, 30, 50, 60, 200, 240];
 
 function windows(): string {
@@ -41,6 +42,9 @@ function full(n: number, expr: string, needsPrevious = false): string {
 export function featuresSql(sql: SqlConnection, source: string, window: { start: Date; end: Date }): string {
   const start = sql.literal(window.start.toISOString());
   const end = sql.literal(window.end.toISOString());
+  // Warm-up: the longest window is 240 bars (+1 for returns, +8 for the MACD signal) and a session is
+  // 1,380 bars, so five days before the month always suffice, even over a weekend and a holiday.
+  const warmUpFrom = sql.literal(new Date(window.start.getTime() - WARM_UP_DAYS * 86_400_000).toISOString());
   return `
 WITH adjusted AS (
   -- ratio back-adjustment: a bar is scaled by the product of the roll ratios of every later roll
@@ -50,6 +54,7 @@ WITH adjusted AS (
            exp(sum(ln(coalesce(roll_ratio, 1))) OVER (PARTITION BY root)
                - sum(ln(coalesce(roll_ratio, 1))) OVER (PARTITION BY root ORDER BY ts ROWS UNBOUNDED PRECEDING)) AS adjust
     FROM ${source}
+    WHERE ts >= ${warmUpFrom}::TIMESTAMP
   )
 ), bar_terms AS (
   SELECT *,
@@ -62,25 +67,27 @@ WITH adjusted AS (
     ln(h / l) ^ 2 AS log_hl_sq,
     0.5 * ln(h / l) ^ 2 - (2 * ln(2) - 1) * ln(c / o) ^ 2 AS garman_klass_term,
     (h + l + c) / 3 * v AS typical_value,
+    ln(lag(c) OVER by_root / lag(c, 2) OVER by_root) AS r_prev,
+    lag(c, 14) OVER by_root AS c_lag_14,
     c / lag(c, 5) OVER by_root AS c_ratio_5,
     c / lag(c, 15) OVER by_root AS c_ratio_15,
     c / lag(c, 30) OVER by_root AS c_ratio_30,
     c / lag(c, 60) OVER by_root AS c_ratio_60,
+    lag(c, 60) OVER by_root AS c_lag_60,
     c / lag(c, 240) OVER by_root AS c_ratio_240
   FROM adjusted
   WINDOW ${windows()}
 ), window_stats AS (
   SELECT *,
-    lag(r) OVER by_root AS r_prev,
     avg(c) OVER w12 AS sma_12, avg(c) OVER w26 AS sma_26, avg(c) OVER w20 AS sma_20, avg(c) OVER w50 AS sma_50,
     avg(c) OVER w60 AS sma_60, avg(c) OVER w200 AS sma_200, avg(c) OVER w240 AS sma_240,
-    stddev_pop(c) OVER w20 AS sd_pop_20, stddev_pop(c) OVER w60 AS sd_pop_60,
     stddev_samp(c) OVER w20 AS sd_20, stddev_samp(c) OVER w60 AS sd_60, stddev_samp(c) OVER w240 AS sd_240,
     stddev_samp(r) OVER w15 AS sd_r_15, stddev_samp(r) OVER w30 AS sd_r_30, stddev_samp(r) OVER w60 AS sd_r_60, stddev_samp(r) OVER w240 AS sd_r_240,
     avg(log_hl_sq) OVER w30 AS hl_30, avg(log_hl_sq) OVER w240 AS hl_240,
     avg(garman_klass_term) OVER w30 AS gk_30, avg(garman_klass_term) OVER w240 AS gk_240,
     avg(true_range) OVER w14 AS atr_14, avg(true_range) OVER w60 AS atr_60,
-    avg(gain) OVER w14 AS gain_14, avg(loss) OVER w14 AS loss_14, avg(gain) OVER w60 AS gain_60, avg(loss) OVER w60 AS loss_60,
+    avg(gain) OVER w14 AS gain_14, avg(gain) OVER w60 AS gain_60,
+    corr(r, r_prev) OVER w60 AS autocorr_raw,
     avg(v) OVER w20 AS v_avg_20, avg(v) OVER w60 AS v_avg_60, avg(v) OVER w240 AS v_avg_240,
     stddev_samp(v) OVER w20 AS v_sd_20, stddev_samp(v) OVER w60 AS v_sd_60, stddev_samp(v) OVER w240 AS v_sd_240,
     sum(typical_value) OVER w30 / nullif(sum(v) OVER w30, 0) AS vwap_30,
@@ -91,9 +98,15 @@ WITH adjusted AS (
   WINDOW ${windows()},
   session_to_t AS (PARTITION BY root, session_date ORDER BY ts ROWS UNBOUNDED PRECEDING)
 ), with_macd AS (
-  SELECT *, ${full(26, "(sma_12 - sma_26) / nullif(c, 0)")} AS macd_value, corr(r, r_prev) OVER w60 AS autocorr_raw
+  -- one window aggregate fewer each: gain − loss = C_t − C_{t−1}, so avg(loss) = avg(gain) − (C_t − C_{t−n}) / n;
+  -- and the population stddev is the sample one scaled by √((n−1)/n)
+  SELECT *,
+    ${full(26, "(sma_12 - sma_26) / nullif(c, 0)")} AS macd_value,
+    gain_14 - (c - c_lag_14) / 14 AS loss_14,
+    gain_60 - (c - c_lag_60) / 60 AS loss_60,
+    sd_20 * sqrt(19 / 20) AS sd_pop_20,
+    sd_60 * sqrt(59 / 60) AS sd_pop_60
   FROM window_stats
-  WINDOW ${windows()}
 ), with_signal AS (
   SELECT *, ${full(34, "avg(macd_value) OVER w9")} AS macd_signal_value
   FROM with_macd

@@ -5,6 +5,8 @@
  */
 import type { SqlConnection } from "../../../core";
 
+const SESSIONS_BACK_DAYS = 7;
+
 /** Globex session of a UTC timestamp: +7 h on Chicago time puts the 17:00 open at midnight of the session date. */
 export function sessionShiftedLocal(utcTimestamp: string): string {
   return `(timezone('America/Chicago', timezone('UTC', ${utcTimestamp})) + INTERVAL 7 HOUR)`;
@@ -13,13 +15,19 @@ export function sessionShiftedLocal(utcTimestamp: string): string {
 export function frontMonthSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
   const start = sql.literal(window.start.toISOString());
   const end = sql.literal(window.end.toISOString());
+  // The month's first session needs the two sessions before it (its front, and whether that was a roll):
+  // whole sessions from a week earlier are plenty, even across holidays, and much less than the whole previous month.
+  const firstSession = sql.literal(new Date(window.start.getTime() - SESSIONS_BACK_DAYS * 86_400_000).toISOString().slice(0, 10));
+  const readFrom = sql.literal(new Date(window.start.getTime() - (SESSIONS_BACK_DAYS + 1) * 86_400_000).toISOString());
   return `
 WITH outrights AS (
-  SELECT root, ts, ts_event, symbol, expiry, open, high, low, close, volume,
-         ${sessionShiftedLocal("ts")}::DATE AS session_date,
-         (epoch(${sessionShiftedLocal("ts")}) % 86400 // 60)::INTEGER AS session_minute
-  FROM raw_bars
-  WHERE NOT is_spread
+  SELECT * FROM (
+    SELECT root, ts, ts_event, symbol, expiry, open, high, low, close, volume,
+           ${sessionShiftedLocal("ts")}::DATE AS session_date,
+           (epoch(${sessionShiftedLocal("ts")}) % 86400 // 60)::INTEGER AS session_minute
+    FROM raw_bars
+    WHERE NOT is_spread AND ts >= ${readFrom}::TIMESTAMP
+  ) WHERE session_date >= ${firstSession}::DATE
 ), session_volume AS (
   SELECT root, session_date, symbol, any_value(expiry) AS expiry, sum(volume) AS volume
   FROM outrights GROUP BY root, session_date, symbol

@@ -13,6 +13,7 @@ import type { SqlConnection } from "../../../core";
 import { allBarriers, BARRIER_SETS, LABEL_MODES, profitBarrier, stopBarrier, TOUCH_BLOCK, type Barrier } from "./label-modes";
 
 const LONGEST_HORIZON = Math.max(...BARRIER_SETS.map((s) => s.horizon));
+const LOOK_AHEAD_DAYS = 5;
 const BLOCKS = LONGEST_HORIZON / TOUCH_BLOCK;
 
 function blockLeads(): string {
@@ -42,6 +43,8 @@ function firstBlock(barrier: Barrier): string {
 export function labelTouchesSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
   const start = sql.literal(window.start.toISOString());
   const end = sql.literal(window.end.toISOString());
+  // The longest horizon is 240 bars: five days of the next month always hold them, even over a weekend and a holiday.
+  const lookAheadUntil = sql.literal(new Date(window.end.getTime() + LOOK_AHEAD_DAYS * 86_400_000).toISOString());
   const barriers = allBarriers();
   const candidates = barriers.map(
     (b) => `SELECT g, ${sql.literal(b.name)} AS barrier, ${b.side === "up"} AS is_up, ${level(b)} AS level, ${firstBlock(b)} AS first_block
@@ -55,6 +58,7 @@ WITH adjusted AS (
          exp(sum(ln(coalesce(roll_ratio, 1))) OVER (PARTITION BY root)
              - sum(ln(coalesce(roll_ratio, 1))) OVER (PARTITION BY root ORDER BY ts ROWS UNBOUNDED PRECEDING)) AS adjust
   FROM front_month_bars
+  WHERE ts >= ${start}::TIMESTAMP AND ts < ${lookAheadUntil}::TIMESTAMP
 ), logs AS (
   SELECT a.root, a.ts,
          row_number() OVER (ORDER BY a.root, a.ts) AS g,

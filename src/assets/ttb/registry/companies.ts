@@ -7,7 +7,17 @@
 import { CLASS_TYPES, ORIGINS, STATE_OF_ORIGIN, type ClassType, type Origin } from "../reference";
 import { choose, pick, PURPOSE, unit } from "./random";
 
-export const COMPANY_COUNT = 4000;
+export const COMPANY_COUNT = 6000;
+
+/** Companies filing by a month: the applicant base grows ~15 a month (new distilleries, wineries, breweries). */
+export function activeCompanies(month: number): number {
+  return Math.min(COMPANY_COUNT, 1500 + 15 * month);
+}
+
+/** Brands a company has by a month: its first ones, plus one every four years. */
+export function brandsAt(company: Company, month: number): number {
+  return company.brandCount + Math.floor(month / 48);
+}
 
 const FIRST_WORDS = ["Copper", "Stone", "Old", "Silver", "Red", "Black", "Golden", "River", "Oak", "Pine", "Iron", "Blue", "Wild", "High", "Hidden", "Twin", "North", "Eagle", "Bear", "Cedar"];
 const SECOND_WORDS = ["Creek", "Hill", "Barrel", "Valley", "Ridge", "Springs", "Harbor", "Hollow", "Mill", "Field", "Canyon", "Crown", "Lantern", "Anchor", "Meadow", "Forge"];
@@ -92,12 +102,16 @@ export function brandOf(company: Company, brand: number): { name: string; classT
   return { name: words.toUpperCase(), classType };
 }
 
-export function fancifulOf(company: Company, brand: number, product: number): string {
-  return choose(FANCIFUL_WORDS, company.index, PURPOSE.fanciful, brand, product).toUpperCase();
+/** Products 0–2 of a brand are its standing lines; 3–5 are yearly editions ("SINGLE BARREL 2019"), a new SKU each year. */
+export const PRODUCTS_PER_BRAND = 6;
+
+export function fancifulOf(company: Company, brand: number, product: number, year: number): string {
+  const name = choose(FANCIFUL_WORDS, company.index, PURPOSE.fanciful, brand, product).toUpperCase();
+  return product < 3 ? name : `${name} ${year}`;
 }
 
-/** Popular companies file more: a skewed draw over the universe. */
-export function drawCompany(...coordinates: number[]): Company {
-  const u = unit(...coordinates, PURPOSE.company);
-  return companyAt(Math.floor(u * u * COMPANY_COUNT));
+/** Popular (older) companies file more: a skewed draw over the companies active in the month. */
+export function drawCompany(month: number, ...coordinates: number[]): Company {
+  const u = unit(month, ...coordinates, PURPOSE.company);
+  return companyAt(Math.floor(u * u * activeCompanies(month)));
 }

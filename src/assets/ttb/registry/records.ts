@@ -3,7 +3,7 @@
  * sequence), so later extracts can re-emit it with a changed status.
  */
 import { APPLICATION_TYPES, RECEIPT_METHODS, type ApplicationType, type ColaStatus, type ExtractColumn } from "../reference";
-import { brandOf, companyIdentity, drawCompany, fancifulOf } from "./companies";
+import { brandOf, brandsAt, companyIdentity, drawCompany, fancifulOf, PRODUCTS_PER_BRAND } from "./companies";
 import { choose, pick, PURPOSE, unit } from "./random";
 
 export type ColaRecord = Partial<Record<ExtractColumn, string>>;
@@ -61,12 +61,12 @@ export function usDate(month: MonthRef, day: number): string {
 /** The COLA with daily sequence `seq` (0-based) completed on `day` of `month`, as first approved. */
 export function colaRecord(month: MonthRef, day: number, seq: number): ColaRecord {
   const at = [month.index, day, seq] as const;
-  const company = drawCompany(...at);
+  const company = drawCompany(month.index, day, seq);
   const identity = companyIdentity(company, month.index);
   // Popular brands and products are drawn more often, so the same product recurs (refiles).
-  const brandIndex = Math.floor(unit(...at, PURPOSE.brand) ** 2 * company.brandCount);
+  const brandIndex = Math.floor(unit(...at, PURPOSE.brand) ** 2 * brandsAt(company, month.index));
   const brand = brandOf(company, brandIndex);
-  const product = pick(3, ...at, PURPOSE.fanciful);
+  const product = pick(PRODUCTS_PER_BRAND, ...at, PURPOSE.fanciful);
   const method = choose(RECEIPT_METHODS, ...at, PURPOSE.receiptMethod);
   const family = brand.classType.code.charAt(0);
   const isWine = family === "8";
@@ -76,7 +76,7 @@ export function colaRecord(month: MonthRef, day: number, seq: number): ColaRecor
     permit_no: company.permitNo,
     serial_number: `${pad(month.year % 100, 2)}${choose(["S", "W", "B", "A"], ...at, PURPOSE.serial)}${pad(1 + pick(999, ...at, PURPOSE.serial, 1), 3)}`,
     completed_date: usDate(month, day),
-    fanciful_name: fancifulOf(company, brandIndex, product),
+    fanciful_name: fancifulOf(company, brandIndex, product, month.year),
     brand_name: brand.name,
     origin_code: company.origin.code,
     origin_desc: company.origin.description,

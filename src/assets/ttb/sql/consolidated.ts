@@ -42,12 +42,22 @@ export function consolidatedColasSql(processedView: string, eventsView: string):
       FROM status_transitions
       GROUP BY ttb_id
     ),
+    -- first filings by hash aggregates: cheaper than three window sorts over every COLA
+    first_of_company AS (
+      SELECT arg_min(ttb_id, (completed_date, ttb_id)) AS ttb_id FROM first_observation GROUP BY permit_no
+    ),
+    first_of_brand AS (
+      SELECT arg_min(ttb_id, (completed_date, ttb_id)) AS ttb_id FROM first_observation GROUP BY permit_no, brand_name
+    ),
+    first_of_sku AS (
+      SELECT arg_min(ttb_id, (completed_date, ttb_id)) AS ttb_id FROM first_observation GROUP BY permit_no, brand_name, fanciful_name, class_type_code
+    ),
     filing_order AS (
       SELECT
         ttb_id,
-        row_number() OVER (PARTITION BY permit_no ORDER BY completed_date, ttb_id) = 1 AS is_first_of_company,
-        row_number() OVER (PARTITION BY permit_no, brand_name ORDER BY completed_date, ttb_id) = 1 AS is_first_of_brand,
-        row_number() OVER (PARTITION BY permit_no, brand_name, fanciful_name, class_type_code ORDER BY completed_date, ttb_id) = 1 AS is_first_of_sku
+        ttb_id IN (SELECT ttb_id FROM first_of_company) AS is_first_of_company,
+        ttb_id IN (SELECT ttb_id FROM first_of_brand) AS is_first_of_brand,
+        ttb_id IN (SELECT ttb_id FROM first_of_sku) AS is_first_of_sku
       FROM first_observation
     )
     SELECT

@@ -1,0 +1,64 @@
+/**
+ * Market pipeline benchmark: one generated month (~600k vendor rows) through
+ * raw_bars → front_month_bars → features → labels → training_set, in-process
+ * on a local temp store (DuckDB and Parquet I/O, not Temporal). The previous
+ * month is materialized first, untimed, so windows and the front contract
+ * have their real warm-up data.
+ *
+ * Targets (issue 6): ≤ 3 s per month for the whole chain, peak RSS ≤ 1.5 GiB.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { marketAssets } from "../src/assets/market";
+import { generateMarketMonths } from "../src/assets/market/vendor";
+import { marketChecks } from "../src/checks/market";
+import { loadConfig } from "../src/config";
+import { defineDefinitions } from "../src/core";
+import { createExecutionEnvironment, materialize, type RunResult } from "../src/execution";
+import { createObjectStore } from "../src/resources/object-store";
+import { createLogger } from "../src/utils/logger";
+
+const WARM_UP_MONTH = "2025-09";
+const BENCH_MONTH = "2025-10";
+
+function requirePublished(run: RunResult): void {
+  const failed = run.steps.filter((step) => step.status !== "published");
+  if (failed.length > 0) throw new Error(`benchmark run failed: ${failed.map((s) => `${s.step}[${s.partition ?? "-"}] ${s.status} ${s.error?.message ?? ""}`).join(", ")}`);
+}
+
+export async function benchMarket(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), "materia-bench-market-"));
+  try {
+    const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: home } });
+    const store = createObjectStore(`file://${join(home, "lake")}`);
+    const env = createExecutionEnvironment(config, createLogger({ level: "error", format: "json" }), { store });
+    const definitions = defineDefinitions({ assets: marketAssets, checks: marketChecks });
+
+    const generateStarted = performance.now();
+    const generated = await generateMarketMonths({ store, from: WARM_UP_MONTH, to: BENCH_MONTH });
+    const generateSeconds = (performance.now() - generateStarted) / 1000;
+    const rows = generated.find((m) => m.month === BENCH_MONTH)?.rows ?? 0;
+    console.log(`market: generated ${generated.length} vendor months in ${generateSeconds.toFixed(2)} s (${BENCH_MONTH}: ${rows} rows)`);
+
+    requirePublished(await materialize(definitions, { selection: "group:market", partitions: [WARM_UP_MONTH], env }));
+
+    const started = performance.now();
+    const run = await materialize(definitions, { selection: "group:market", partitions: [BENCH_MONTH], env });
+    const chainSeconds = (performance.now() - started) / 1000;
+    requirePublished(run);
+
+    console.log(`\nmarket: one month (${BENCH_MONTH}), seconds per step (transform + Parquet + checks + publish)`);
+    for (const step of run.steps) {
+      const outputRows = step.outputs.map((o) => `${o.asset.replace("market/", "")} ${o.rowCount}`).join(", ");
+      console.log(`  ${step.step.padEnd(30)} ${(step.durationMs / 1000).toFixed(2).padStart(7)} s   ${outputRows}`);
+    }
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    console.log(
+      `  ${"whole chain".padEnd(30)} ${chainSeconds.toFixed(2).padStart(7)} s   ${Math.round(rows / chainSeconds)} vendor rows/s · peak RSS ${peakRssMiB.toFixed(0)} MiB` +
+        ` (targets: ≤ 3 s, ≤ 1536 MiB) · projected 185 months ≈ ${((185 * chainSeconds) / 60).toFixed(1)} min on one worker`,
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Leases: at most one holder of an asset partition's step at a time, across
+ * processes and machines, using only the object store.
+ *
+ * A lease is a sequence of generation objects `locks/<step>/<partition>/<gen>.json`;
+ * the highest generation is the current lease. Taking a free, released or
+ * expired lease means creating the next generation with createIfAbsent, so
+ * of two contenders exactly one wins — no compare-and-delete needed. The
+ * holder renews by rewriting its own generation, and checks on renewal that
+ * nobody has taken over (which only happens if it stalled past the TTL).
+ * The same owner (a retried activity of the same run) re-enters at once.
+ */
+import { MateriaError } from "../../core";
+import type { ObjectStore } from "../object-store";
+import { partitionSegment } from "./layout";
+
+export interface LeaseRecord {
+  owner: string;
+  expiresAt: number;
+  released: boolean;
+}
+
+export class LeaseLostError extends MateriaError {
+  constructor(key: string, owner: string) {
+    super("LEASE_LOST", `Lost the lease on ${key} to ${owner} (this step stalled past the lease TTL); nothing was published.`, {
+      hint: "The other run materializes this partition; retry later if needed.",
+    });
+  }
+}
+
+export interface LeaseOptions {
+  ttlMs?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** Called while waiting for another holder (heartbeat, log). */
+  onWait?: (holder: string) => void;
+}
+
+const GENERATION_DIGITS = 10;
+
+export class Lease {
+  private constructor(
+    private readonly store: ObjectStore,
+    private readonly prefix: string,
+    private readonly generation: number,
+    readonly owner: string,
+    private readonly ttlMs: number,
+    /** The other owner this acquisition waited for, if any. */
+    readonly waitedFor: string | undefined,
+  ) {}
+
+  static async acquire(store: ObjectStore, step: string, partition: string | null, owner: string, options: LeaseOptions = {}): Promise<Lease> {
+    const prefix = `locks/${step}/${partitionSegment(partition)}/`;
+    const ttlMs = options.ttlMs ?? 60_000;
+    let waitedFor: string | undefined;
+    for (;;) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+      const current = await currentGeneration(store, prefix);
+      const record = current === undefined ? undefined : await store.getJson<LeaseRecord>(generationKey(prefix, current));
+      const free = record === undefined || record.released || record.expiresAt < Date.now();
+      if (record !== undefined && record.owner === owner && !record.released) {
+        const lease = new Lease(store, prefix, current!, owner, ttlMs, waitedFor);
+        await lease.renew();
+        return lease;
+      }
+      if (free) {
+        const next = current === undefined ? 0 : current + 1;
+        if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: Date.now() + ttlMs, released: false } satisfies LeaseRecord))) {
+          // Older generations are history now; removing them keeps listings short.
+          if (current !== undefined) await store.delete(generationKey(prefix, current)).catch(() => undefined);
+          return new Lease(store, prefix, next, owner, ttlMs, waitedFor);
+        }
+        continue;
+      }
+      waitedFor = record.owner;
+      options.onWait?.(record.owner);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
+    }
+  }
+
+  /** Extend the lease; throws LeaseLostError when someone took over. */
+  async renew(): Promise<void> {
+    await this.assertHeld();
+    await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: Date.now() + this.ttlMs, released: false } satisfies LeaseRecord);
+  }
+
+  async assertHeld(): Promise<void> {
+    const current = await currentGeneration(this.store, this.prefix);
+    if (current !== this.generation) {
+      const holder = current === undefined ? "nobody" : ((await this.store.getJson<LeaseRecord>(generationKey(this.prefix, current)))?.owner ?? "unknown");
+      throw new LeaseLostError(this.prefix, holder);
+    }
+  }
+
+  async release(): Promise<void> {
+    if ((await currentGeneration(this.store, this.prefix)) !== this.generation) return;
+    await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: 0, released: true } satisfies LeaseRecord);
+  }
+}
+
+function generationKey(prefix: string, generation: number): string {
+  return `${prefix}${String(generation).padStart(GENERATION_DIGITS, "0")}.json`;
+}
+
+async function currentGeneration(store: ObjectStore, prefix: string): Promise<number | undefined> {
+  const objects = await store.list(prefix);
+  const last = objects[objects.length - 1];
+  return last === undefined ? undefined : Number(last.key.slice(prefix.length, prefix.length + GENERATION_DIGITS));
+}
