@@ -5,6 +5,8 @@
  * imports it.
  */
 
+import type { PlannedAlert } from "../resources/alerts/plan";
+
 /** The run workflow's single argument: start it from the CLI or the Web UI's Start Workflow form. */
 export interface RunInput {
   /** A job name (see `materia jobs list`), or… */
@@ -63,6 +65,8 @@ export interface StepSummary {
   failedChecks: string[];
   error?: string;
   skippedBecause?: string;
+  /** Alerts the step's check results call for (incident state already updated). */
+  alerts?: PlannedAlert[];
 }
 
 export interface RunSummary {

@@ -15,6 +15,7 @@ import { ServerUnreachableError } from "../utils/errors";
 import type { Definitions } from "../core";
 import type { ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
+import { createAlertActivities } from "./activities/alerts";
 import { createBackfillActivities } from "./activities/backfill";
 import { createRunActivities } from "./activities/run";
 import { createScheduleActivities } from "./activities/schedule";
@@ -68,7 +69,8 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
     ...workflowSource,
     activities: {
       ...createPingActivities(),
-      ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env) : {}),
+      ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env, { config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }) : {}),
+      ...(options.env ? createAlertActivities({ config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }) : {}),
       ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
       ...(options.definitions ? createScheduleActivities(options.definitions) : {}),
       ...(options.definitions && options.env ? createSensorActivities(options.definitions, options.env) : {}),

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   rawBody: string;
   json: unknown;
+  /** The status this receiver answered. */
+  status: number;
 }
 
 export class AlertReceiver {
@@ -33,8 +35,8 @@ export class AlertReceiver {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const rawBody = Buffer.concat(chunks).toString("utf8");
-      this.requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, rawBody, json: parseJson(rawBody) });
       const next = this.scripted.shift() ?? { status: 200, body: "ok", delayMs: 0 };
+      this.requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, rawBody, json: parseJson(rawBody), status: next.status });
       const answer = () => res.writeHead(next.status, { "content-type": "text/plain" }).end(next.body);
       if (next.delayMs === 0) return answer();
       const timer = setTimeout(() => {

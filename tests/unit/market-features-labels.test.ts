@@ -112,11 +112,10 @@ describe("market features and labels on a crafted series with a roll", () => {
     expect(features[k]!.tod_sin).toBeCloseTo(Math.sin((2 * Math.PI * 20) / 1380), 12);
     const window = c.slice(k - 19, k + 1);
     expect(features[k]!.zscore_20).toBeCloseTo((c[k]! - mean(window)) / sampleSd(window), 9);
-    const changes = c.slice(k - 14, k + 1).map((x, i, all) => (i === 0 ? 0 : x - all[i - 1]!)).slice(1);
-    const rsiWindow = c.slice(k - 14, k + 1).slice(1).map((x, i) => x - c[k - 14 + i]!);
-    expect(rsiWindow).toEqual(changes);
-    const gain = mean(rsiWindow.map((d) => Math.max(d, 0)));
-    const loss = mean(rsiWindow.map((d) => Math.max(-d, 0)));
+    // RSI over the 14 one-bar changes ending at k
+    const changes = c.slice(k - 13, k + 1).map((x, i) => x - c[k - 14 + i]!);
+    const gain = mean(changes.map((d) => Math.max(d, 0)));
+    const loss = mean(changes.map((d) => Math.max(-d, 0)));
     expect(features[k]!.rsi_14).toBeCloseTo(100 - 100 / (1 + gain / loss), 9);
     const returns = c.slice(k - 60, k + 1).map((x, i, all) => (i === 0 ? 0 : Math.log(x / all[i - 1]!))).slice(1);
     expect(features[k]!.rv_60).toBeCloseTo(sampleSd(returns), 12);

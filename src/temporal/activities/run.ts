@@ -7,11 +7,12 @@ import { ApplicationFailure } from "@temporalio/common";
 import type { AssetStep, Definitions, RetrySpec, TimeoutSpec } from "../../core";
 import { MateriaError } from "../../core";
 import { partitionContext, planRun, runStep, type ExecutionEnvironment } from "../../execution";
+import { planAlertsForChecks, type AlertsRuntime } from "./alerts";
 import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, type RunInput, type RunPlan, type StepActivityOptions, type StepSummary } from "../shared";
 
 const HEARTBEAT_EVERY_MS = 5_000;
 
-export function createRunActivities(definitions: Definitions, env: ExecutionEnvironment) {
+export function createRunActivities(definitions: Definitions, env: ExecutionEnvironment, alerts?: AlertsRuntime) {
   return {
     async planRun(input: RunInput): Promise<RunPlan> {
       try {
@@ -43,7 +44,9 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
           heartbeat: (details) => context.heartbeat(details),
           context: await partitionContext(definitions, env.catalog),
         });
-        const failedChecks = outcome.outputs.flatMap((o) => o.checks.filter((c) => !c.passed).map((c) => `${c.asset}:${c.check}`));
+        const checkResults = outcome.outputs.flatMap((o) => o.checks);
+        const failedChecks = checkResults.filter((c) => !c.passed).map((c) => `${c.asset}:${c.check}`);
+        const plannedAlerts = await planAlertsForChecks(alerts, checkResults, request.runId);
         return {
           id: request.partition === null ? request.step : `${request.step}[${request.partition}]`,
           step: request.step,
@@ -52,6 +55,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
           rows: outcome.outputs.reduce((sum, o) => sum + o.rowCount, 0),
           durationMs: outcome.durationMs,
           failedChecks,
+          ...(plannedAlerts.length > 0 ? { alerts: plannedAlerts } : {}),
         };
       } catch (error) {
         if (context.cancellationSignal.aborted) throw error;

@@ -4,3 +4,4 @@ export { runWorkflow } from "./run";
 export { backfillWorkflow } from "./backfill";
 export { scheduledRunWorkflow, type ScheduledRunInput } from "./scheduled";
 export { sensorWorkflow, type SensorWorkflowInput, type SensorState } from "./sensor";
+export { alertDeliveryWorkflow } from "./alert";

@@ -15,10 +15,13 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from "@temporalio/workflow";
+import type { AlertActivities } from "../activities/alerts";
 import type { RunActivities } from "../activities/run";
+import { sendPlannedAlerts } from "./alert";
 import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_PARTITION } from "../search-attributes";
 import { CHECK_FAILED_ERROR, RUN_FAILED_ERROR, type PlannedStep, type RunInput, type RunPlan, type RunSummary, type StepStatus, type StepSummary } from "../shared";
 
+const { planRunFailedAlert } = proxyActivities<AlertActivities>({ startToCloseTimeout: "1 minute", retry: { maximumAttempts: 5 } });
 const { planRun } = proxyActivities<RunActivities>({
   startToCloseTimeout: "5 minutes",
   retry: { maximumAttempts: 5, initialInterval: "1 second" },
@@ -36,6 +39,11 @@ export async function runWorkflow(input: RunInput): Promise<RunSummary> {
   const results = await executePlan(plan);
   const summary = summarize(plan, results);
   if (summary.status === "failed") {
+    // Blocked steps already alerted through their checks; a step that failed after its last retry pages here.
+    for (const failed of summary.steps.filter((s) => s.status === "failed")) {
+      const planned = await planRunFailedAlert({ workflowId: workflowInfo().workflowId, message: `${failed.id}: ${failed.error ?? "failed"}`, asset: failed.step, partition: failed.partition });
+      await sendPlannedAlerts(planned, `${workflowInfo().runId}:${failed.id}`);
+    }
     const blocked = summary.steps.filter((s) => s.status === "blocked");
     throw ApplicationFailure.create({
       type: blocked.length > 0 ? CHECK_FAILED_ERROR : RUN_FAILED_ERROR,
@@ -102,7 +110,9 @@ async function runOne(plan: RunPlan, step: PlannedStep): Promise<StepSummary> {
   const { executeStep } = proxyActivities<RunActivities>(activityOptions);
   const started = Date.now();
   try {
-    return await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition });
+    const summary = await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition });
+    if (summary.alerts) await sendPlannedAlerts(summary.alerts, `${workflowInfo().runId}:${step.id}`);
+    return summary;
   } catch (error) {
     if (isCancellation(error) && CancellationScope.current().consideredCancelled) throw error;
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;

@@ -68,12 +68,10 @@ WITH adjusted AS (
     0.5 * ln(h / l) ^ 2 - (2 * ln(2) - 1) * ln(c / o) ^ 2 AS garman_klass_term,
     (h + l + c) / 3 * v AS typical_value,
     ln(lag(c) OVER by_root / lag(c, 2) OVER by_root) AS r_prev,
-    lag(c, 14) OVER by_root AS c_lag_14,
     c / lag(c, 5) OVER by_root AS c_ratio_5,
     c / lag(c, 15) OVER by_root AS c_ratio_15,
     c / lag(c, 30) OVER by_root AS c_ratio_30,
     c / lag(c, 60) OVER by_root AS c_ratio_60,
-    lag(c, 60) OVER by_root AS c_lag_60,
     c / lag(c, 240) OVER by_root AS c_ratio_240
   FROM adjusted
   WINDOW ${windows()}
@@ -86,7 +84,7 @@ WITH adjusted AS (
     avg(log_hl_sq) OVER w30 AS hl_30, avg(log_hl_sq) OVER w240 AS hl_240,
     avg(garman_klass_term) OVER w30 AS gk_30, avg(garman_klass_term) OVER w240 AS gk_240,
     avg(true_range) OVER w14 AS atr_14, avg(true_range) OVER w60 AS atr_60,
-    avg(gain) OVER w14 AS gain_14, avg(gain) OVER w60 AS gain_60,
+    avg(gain) OVER w14 AS gain_14, avg(loss) OVER w14 AS loss_14, avg(gain) OVER w60 AS gain_60, avg(loss) OVER w60 AS loss_60,
     corr(r, r_prev) OVER w60 AS autocorr_raw,
     avg(v) OVER w20 AS v_avg_20, avg(v) OVER w60 AS v_avg_60, avg(v) OVER w240 AS v_avg_240,
     stddev_samp(v) OVER w20 AS v_sd_20, stddev_samp(v) OVER w60 AS v_sd_60, stddev_samp(v) OVER w240 AS v_sd_240,
@@ -98,12 +96,9 @@ WITH adjusted AS (
   WINDOW ${windows()},
   session_to_t AS (PARTITION BY root, session_date ORDER BY ts ROWS UNBOUNDED PRECEDING)
 ), with_macd AS (
-  -- one window aggregate fewer each: gain − loss = C_t − C_{t−1}, so avg(loss) = avg(gain) − (C_t − C_{t−n}) / n;
-  -- and the population stddev is the sample one scaled by √((n−1)/n)
+  -- one window aggregate fewer each: the population stddev is the sample one scaled by √((n−1)/n)
   SELECT *,
     ${full(26, "(sma_12 - sma_26) / nullif(c, 0)")} AS macd_value,
-    gain_14 - (c - c_lag_14) / 14 AS loss_14,
-    gain_60 - (c - c_lag_60) / 60 AS loss_60,
     sd_20 * sqrt(19 / 20) AS sd_pop_20,
     sd_60 * sqrt(59 / 60) AS sd_pop_60
   FROM window_stats

@@ -40,23 +40,30 @@ export function validateVendorRowsSql(sql: SqlConnection, window: { start: Date;
   const raw = VENDOR_COLUMNS.join(", ");
   return `
 CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.typed} AS
-WITH typed AS (
-  SELECT ${raw},
-    TRY_CAST(ts_event AS BIGINT) AS ts_ns,
-    TRY_CAST(rtype AS INTEGER) AS rtype_int,
-    TRY_CAST(publisher_id AS INTEGER) AS publisher_int,
-    TRY_CAST(instrument_id AS BIGINT) AS instrument_int,
-    TRY_CAST(open AS BIGINT) AS open_fx,
-    TRY_CAST(high AS BIGINT) AS high_fx,
-    TRY_CAST(low AS BIGINT) AS low_fx,
-    TRY_CAST(close AS BIGINT) AS close_fx,
-    TRY_CAST(volume AS BIGINT) AS volume_int,
-    regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)}) AS is_spread,
-    -- regexp_extract gives '' (not NULL) when the pattern does not match
-    CASE WHEN regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)})
-         THEN regexp_extract(symbol, ${sql.literal(SPREAD_PATTERN)}, 1)
-         ELSE regexp_extract(symbol, ${sql.literal(OUTRIGHT_PATTERN)}, 1) END AS root
-  FROM ${RAW_TABLES.vendorRows}
+WITH symbol_kinds AS (
+  -- symbols are parsed once each (a few dozen), not once per row;
+  -- regexp_extract gives '' (not NULL) when the pattern does not match
+  SELECT symbol,
+         regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)}) AS is_spread,
+         CASE WHEN regexp_matches(symbol, ${sql.literal(SPREAD_PATTERN)})
+              THEN regexp_extract(symbol, ${sql.literal(SPREAD_PATTERN)}, 1)
+              ELSE regexp_extract(symbol, ${sql.literal(OUTRIGHT_PATTERN)}, 1) END AS root
+  FROM (SELECT DISTINCT symbol FROM ${RAW_TABLES.vendorRows})
+), typed AS (
+  SELECT ${VENDOR_COLUMNS.map((c) => `v.${c}`).join(", ")},
+    TRY_CAST(v.ts_event AS BIGINT) AS ts_ns,
+    TRY_CAST(v.rtype AS INTEGER) AS rtype_int,
+    TRY_CAST(v.publisher_id AS INTEGER) AS publisher_int,
+    TRY_CAST(v.instrument_id AS BIGINT) AS instrument_int,
+    TRY_CAST(v.open AS BIGINT) AS open_fx,
+    TRY_CAST(v.high AS BIGINT) AS high_fx,
+    TRY_CAST(v.low AS BIGINT) AS low_fx,
+    TRY_CAST(v.close AS BIGINT) AS close_fx,
+    TRY_CAST(v.volume AS BIGINT) AS volume_int,
+    k.is_spread,
+    k.root
+  FROM ${RAW_TABLES.vendorRows} v
+  LEFT JOIN symbol_kinds k ON k.symbol = v.symbol
 )
 SELECT *,
   CASE
@@ -79,10 +86,17 @@ FROM typed;
 
 -- Of the valid rows sharing (instrument, minute), keep one (an exact
 -- re-delivery is the usual case); the others are rejected as duplicates.
+-- Only the few shared keys are ranked: a window over every row would sort 600k single-row partitions.
 CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.accepted} AS
-WITH ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY instrument_int, ts_ns ORDER BY volume_int DESC, close_fx, open_fx, high_fx, low_fx, symbol) AS copy_rank
-  FROM ${RAW_TABLES.typed} WHERE reason IS NULL
+WITH valid AS (
+  SELECT * FROM ${RAW_TABLES.typed} WHERE reason IS NULL
+), shared_keys AS (
+  SELECT instrument_int, ts_ns FROM valid GROUP BY instrument_int, ts_ns HAVING count(*) > 1
+), ranked AS (
+  SELECT v.*, 1 AS copy_rank FROM valid v ANTI JOIN shared_keys k ON k.instrument_int = v.instrument_int AND k.ts_ns = v.ts_ns
+  UNION ALL
+  SELECT v.*, row_number() OVER (PARTITION BY v.instrument_int, v.ts_ns ORDER BY v.volume_int DESC, v.close_fx, v.open_fx, v.high_fx, v.low_fx, v.symbol) AS copy_rank
+  FROM valid v SEMI JOIN shared_keys k ON k.instrument_int = v.instrument_int AND k.ts_ns = v.ts_ns
 )
 SELECT *, year(make_timestamp(ts_ns // 1000)) AS ts_year FROM ranked;
 
@@ -102,30 +116,38 @@ SELECT ${VENDOR_COLUMNS.map(() => "NULL").join(", ")}, csv_line, 'unparseable_li
 export function rawBarsSelectSql(sql: SqlConnection): string {
   const outright = sql.literal(OUTRIGHT_PATTERN);
   return `
-WITH contract AS (
-  SELECT *,
+WITH symbols AS (
+  -- contract fields are worked out once per symbol (a few dozen), not per bar
+  SELECT DISTINCT symbol, is_spread, ts_year FROM ${RAW_TABLES.accepted} WHERE copy_rank = 1
+), contract AS (
+  SELECT symbol, ts_year,
     CASE WHEN is_spread THEN NULL ELSE instr('${MONTH_CODES}', regexp_extract(symbol, ${outright}, 2)) END AS expiry_month,
     CASE WHEN is_spread THEN NULL ELSE
       ts_year - ts_year % 10 + regexp_extract(symbol, ${outright}, 3)::INTEGER
         + CASE WHEN ts_year - ts_year % 10 + regexp_extract(symbol, ${outright}, 3)::INTEGER < ts_year - 1 THEN 10 ELSE 0 END
     END AS expiry_year
-  FROM ${RAW_TABLES.accepted} WHERE copy_rank = 1
+  FROM symbols
+), expiry AS (
+  SELECT symbol, ts_year,
+    make_date(expiry_year, expiry_month, 1) + ((5 - dayofweek(make_date(expiry_year, expiry_month, 1)) + 7) % 7 + 14)::INTEGER AS expiry
+  FROM contract
 )
 SELECT
-  ts_ns AS ts_event,
-  make_timestamp(ts_ns // 1000) AS ts,
-  root,
-  symbol,
-  instrument_int AS instrument_id,
-  publisher_int AS publisher_id,
-  is_spread,
-  make_date(expiry_year, expiry_month, 1)
-    + ((5 - dayofweek(make_date(expiry_year, expiry_month, 1)) + 7) % 7 + 14)::INTEGER AS expiry,
-  open_fx / ${PRICE_SCALE}.0 AS open,
-  high_fx / ${PRICE_SCALE}.0 AS high,
-  low_fx / ${PRICE_SCALE}.0 AS low,
-  close_fx / ${PRICE_SCALE}.0 AS close,
-  volume_int AS volume
-FROM contract
+  a.ts_ns AS ts_event,
+  make_timestamp(a.ts_ns // 1000) AS ts,
+  a.root,
+  a.symbol,
+  a.instrument_int AS instrument_id,
+  a.publisher_int AS publisher_id,
+  a.is_spread,
+  e.expiry,
+  a.open_fx / ${PRICE_SCALE}.0 AS open,
+  a.high_fx / ${PRICE_SCALE}.0 AS high,
+  a.low_fx / ${PRICE_SCALE}.0 AS low,
+  a.close_fx / ${PRICE_SCALE}.0 AS close,
+  a.volume_int AS volume
+FROM ${RAW_TABLES.accepted} a
+JOIN expiry e ON e.symbol = a.symbol AND e.ts_year = a.ts_year
+WHERE a.copy_rank = 1
 ORDER BY root, ts_event, symbol`;
 }

@@ -13,21 +13,28 @@
  */
 export function consolidatedColasSql(processedView: string, eventsView: string): string {
   return `
+    -- one window pass gives the first observation and the span: partition windows share one sort
     WITH first_observation AS (
-      SELECT * EXCLUDE (status, extract_date, source_file, line_number)
-      FROM ${processedView}
-      QUALIFY row_number() OVER (PARTITION BY ttb_id ORDER BY extract_date, source_file, line_number) = 1
-    ),
-    observation_span AS (
-      SELECT ttb_id, min(extract_date) AS first_seen_date, max(extract_date) AS last_seen_date, count(*) AS observation_count
-      FROM ${processedView}
-      GROUP BY ttb_id
-    ),
-    status_transitions AS (
-      SELECT ttb_id, status, event_date
+      SELECT * EXCLUDE (status, extract_date, source_file, line_number, observation_rank)
       FROM (
         SELECT
-          ttb_id, status, event_date,
+          *,
+          row_number() OVER by_time AS observation_rank,
+          min(extract_date) OVER by_cola AS first_seen_date,
+          max(extract_date) OVER by_cola AS last_seen_date,
+          count(*) OVER by_cola AS observation_count
+        FROM ${processedView}
+        WINDOW
+          by_cola AS (PARTITION BY ttb_id),
+          by_time AS (PARTITION BY ttb_id ORDER BY extract_date, source_file, line_number)
+      )
+      WHERE observation_rank = 1
+    ),
+    status_transitions AS (
+      SELECT ttb_id, status, event_date, source_file, line_number
+      FROM (
+        SELECT
+          ttb_id, status, event_date, source_file, line_number,
           lag(status) OVER (PARTITION BY ttb_id ORDER BY event_date, source_file, line_number) AS previous_status
         FROM ${eventsView}
       )
@@ -36,7 +43,7 @@ export function consolidatedColasSql(processedView: string, eventsView: string):
     status_history AS (
       SELECT
         ttb_id,
-        arg_max(status, event_date) AS current_status,
+        arg_max(status, (event_date, source_file, line_number)) AS current_status,
         max(event_date) AS status_date,
         count(*) - 1 AS status_change_count
       FROM status_transitions
@@ -65,9 +72,6 @@ export function consolidatedColasSql(processedView: string, eventsView: string):
       status_history.current_status,
       status_history.status_date,
       status_history.status_change_count,
-      observation_span.first_seen_date,
-      observation_span.last_seen_date,
-      observation_span.observation_count,
       CASE
         WHEN filing_order.is_first_of_company THEN 'NEW_COMPANY'
         WHEN filing_order.is_first_of_brand THEN 'NEW_BRAND'
@@ -76,7 +80,6 @@ export function consolidatedColasSql(processedView: string, eventsView: string):
       END AS signal,
       NOT filing_order.is_first_of_sku AS is_refile
     FROM first_observation
-    JOIN observation_span USING (ttb_id)
     JOIN status_history USING (ttb_id)
     JOIN filing_order USING (ttb_id)
     ORDER BY first_observation.completed_date, first_observation.ttb_id`;
