@@ -76,6 +76,9 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     await waitForRequests(receiver, "/pagerduty", pagerDuty.length + 1);
     const last = receiver.requestsTo("/pagerduty").map((r) => r.json as PagerDutyEvent).pop()!;
     expect(last).toMatchObject({ event_action: "resolve", dedup_key: trigger.dedup_key });
+    // The recovery also reaches Slack, where the failure went.
+    for (let i = 0; i < 100 && acceptedCount("/slack") < 2; i++) await sleep(100);
+    expect(receiver.requestsTo("/slack").filter((r) => r.status === 200).pop()!.rawBody).toMatch(/recover|resolved|passes/i);
   });
 
   it("a receiver answering 4xx fails the delivery for good: no retry storm, the failure is visible in Temporal", async () => {
