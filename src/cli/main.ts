@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerAssets } from "./commands/assets";
 import { registerBackfill } from "./commands/backfill";
 import { registerCatalog } from "./commands/catalog";
+import { registerCheck } from "./commands/check";
 import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSchedules(program);
   registerSensors(program);
   registerCatalog(program);
+  registerCheck(program);
   registerConfig(program);
   return program;
 }

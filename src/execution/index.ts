@@ -7,3 +7,4 @@ export { planRun, partitionContext, selectionKeys, type PlanInput } from "./plan
 export { objectReader } from "./inputs";
 export { runChecks, OUTPUT_VIEW } from "./checks";
 export { assetStatuses, type AssetPartitionStatus } from "./status";
+export { checkPublished } from "./check-published";

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assetStatuses, createExecutionEnvironment, materialize, type ExecutionEnvironment } from "../../src/execution";
+import { defineCheck, defineDefinitions } from "../../src/core";
+import { assetStatuses, checkPublished, createExecutionEnvironment, materialize, type ExecutionEnvironment } from "../../src/execution";
 import { Catalog } from "../../src/resources/catalog";
 import { createObjectStore, type ObjectStore } from "../../src/resources/object-store";
 import { createLogger } from "../../src/utils/logger";
@@ -103,5 +104,22 @@ describe.each(stores)("in-process materialize on the %s store", (_name, makeStor
     expect(await env.store.head(orphan)).toBeUndefined();
     const manifest = (await catalog.readManifest("shop/orders", "2024-01"))!;
     expect(await env.store.head(manifest.dataKey)).toBeDefined();
+  });
+
+  it("re-runs checks on a published partition without re-materializing, recording the results", async () => {
+    const before = (await catalog.readManifest("shop/orders", "2024-01"))!;
+    const stricter = defineDefinitions({
+      assets: [...definitions.assets],
+      checks: [defineCheck({ asset: "shop/orders", name: "amount_below_50", check: "SELECT * FROM output WHERE amount >= 50" })],
+    });
+    const results = await checkPublished(stricter, env, { asset: "shop/orders", partition: "2024-01", runId: "check-1" });
+    expect(results.map((r) => [r.check, r.passed])).toEqual([
+      ["amount_not_negative", true],
+      ["amount_below_50", false],
+    ]);
+    // amount = (i % 7) * 10 for i in 0..479: residues 5 and 6 occur 68 times each.
+    expect(results[1]).toMatchObject({ failingCount: 136, measured: 136 });
+    expect((await catalog.readCheckResults("shop/orders", "2024-01")).map((r) => r.runId)).toEqual(["check-1", "check-1"]);
+    expect((await catalog.readManifest("shop/orders", "2024-01"))!.dataVersion).toBe(before.dataVersion);
   });
 });
