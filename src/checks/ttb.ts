@@ -88,10 +88,10 @@ export const ttbChecks: CheckDefinition[] = [
         ON later.permit_no = earlier.permit_no
        AND later.company_key <> earlier.company_key
        AND later.valid_from >= earlier.valid_from
-       AND (earlier.valid_to IS NULL OR later.valid_from < earlier.valid_to)
+       AND later.valid_from < coalesce(earlier.valid_to, DATE '9999-12-31')
       -- an empty interval (two versions opened on one day) covers no day
-      WHERE (later.valid_to IS NULL OR later.valid_to > later.valid_from)
-        AND (earlier.valid_to IS NULL OR earlier.valid_to > earlier.valid_from)`,
+      WHERE coalesce(later.valid_to, DATE '9999-12-31') > later.valid_from
+        AND coalesce(earlier.valid_to, DATE '9999-12-31') > earlier.valid_from`,
   }),
   defineCheck({
     asset: "ttb/dim_company",

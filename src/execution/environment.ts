@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { MateriaConfig } from "../config";
 import { Catalog } from "../resources/catalog";
-import type { DuckDbSettings } from "../resources/duckdb";
+import { DuckDbPool, type DuckDbSettings } from "../resources/duckdb";
 import { createObjectStore, type ObjectStore } from "../resources/object-store";
 import type { Logger } from "../utils/logger";
 
@@ -16,6 +16,8 @@ export interface ExecutionEnvironment {
   store: ObjectStore;
   catalog: Catalog;
   duckdb: DuckDbSettings;
+  /** The worker's DuckDB instance: each step gets its own database in it. */
+  duckdbPool: DuckDbPool;
   /** Staged files and downloaded inputs live here during a step, removed after. */
   scratchRoot: string;
   log: Logger;
@@ -42,10 +44,12 @@ export function createExecutionEnvironment(config: MateriaConfig, log: Logger, o
   const store = options.store ?? storeFromConfig(config);
   const scratchRoot = join(config.home, "tmp", "steps");
   mkdirSync(scratchRoot, { recursive: true });
+  const duckdb = { memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir };
   return {
     store,
     catalog: new Catalog(store),
-    duckdb: { memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir },
+    duckdb,
+    duckdbPool: new DuckDbPool(duckdb),
     scratchRoot,
     log,
     resources: options.resources ?? {},

@@ -80,7 +80,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     },
   });
   const renewal = setInterval(() => void lease.renew().catch((error: unknown) => log.warn({ err: error }, "lease renewal failed")), (env.leaseTtlMs ?? 60_000) / 4);
-  const db = await DuckDbSession.open(env.duckdb, signal).catch(async (error: unknown) => {
+  const db = await env.duckdbPool.session(signal).catch(async (error: unknown) => {
     clearInterval(renewal);
     await lease.release();
     throw error;

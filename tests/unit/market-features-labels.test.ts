@@ -121,6 +121,14 @@ describe("market features and labels on a crafted series with a roll", () => {
     expect(features[k]!.rv_60).toBeCloseTo(sampleSd(returns), 12);
   });
 
+  it("passes the blocking feature checks: NULL rate after warm-up and no look-ahead", async () => {
+    const manifest = await h.env.catalog.readManifest("market/features", MONTH);
+    const checks = Object.fromEntries((manifest?.checks ?? []).map((check) => [check.check, check]));
+    expect(checks.null_rate_after_warm_up).toMatchObject({ passed: true, failingCount: 0 });
+    expect(checks.no_look_ahead).toMatchObject({ passed: true, measured: 0 });
+    expect(checks.no_look_ahead?.message).toMatch(/compared [1-9]\d* bars/);
+  });
+
   it("leaves a feature NULL until its window is full", () => {
     expect(features[13]!.rsi_14).toBeNull();
     expect(features[14]!.rsi_14).not.toBeNull();

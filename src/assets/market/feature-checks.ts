@@ -18,9 +18,11 @@ export const featureNullRateCheck: CheckSpec = {
     WITH warmed AS (
       SELECT * FROM output QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts) > ${WARM_UP_BARS}
     ), rates AS (
-      ${FEATURE_NAMES.map((name) => `SELECT '${name}' AS feature, avg((${name} IS NULL)::INTEGER) AS null_rate FROM warmed`).join("\n      UNION ALL ")}
+      -- one pass over the bars for all 43 rates
+      SELECT ${FEATURE_NAMES.map((name) => `avg((${name} IS NULL)::DOUBLE) AS ${name}`).join(", ")} FROM warmed
     )
-    SELECT * FROM rates WHERE null_rate > ${MAX_NULL_RATE}`,
+    SELECT feature, null_rate FROM (UNPIVOT rates ON COLUMNS(*) INTO NAME feature VALUE null_rate)
+    WHERE null_rate > ${MAX_NULL_RATE}`,
 };
 
 /**

@@ -19,6 +19,12 @@ export interface ColumnSchema {
   type: string;
 }
 
+export interface SessionHooks {
+  /** Runs on the connection just before it is closed (e.g. detach the step's database). */
+  beforeClose?: (connection: DuckDBConnection) => Promise<void>;
+  afterClose?: () => void;
+}
+
 export class QueryCancelledError extends Error {
   constructor() {
     super("The DuckDB query was interrupted because the step was cancelled.");
@@ -30,23 +36,21 @@ export class DuckDbSession implements SqlConnection {
   private abortListener: (() => void) | undefined;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     private signal: AbortSignal | undefined,
+    private readonly hooks: SessionHooks,
   ) {}
 
+  /** A session on its own in-process instance (closed with the session). */
   static async open(settings: DuckDbSettings, signal?: AbortSignal): Promise<DuckDbSession> {
-    mkdirSync(settings.tempDir, { recursive: true });
-    const options: Record<string, string> = {
-      memory_limit: settings.memoryLimit,
-      temp_directory: settings.tempDir,
-      // Parquet writes keep input order only where a transform asks for it (ORDER BY).
-      preserve_insertion_order: "false",
-    };
-    if (settings.threads !== undefined) options.threads = String(settings.threads);
-    const instance = await DuckDBInstance.create(":memory:", options);
+    const instance = await createInstance(settings);
     const connection = await instance.connect();
-    const session = new DuckDbSession(instance, connection, signal);
+    return DuckDbSession.wrap(connection, signal, { afterClose: () => instance.closeSync() });
+  }
+
+  /** A session on an existing connection, with hooks around closing it. */
+  static wrap(connection: DuckDBConnection, signal: AbortSignal | undefined, hooks: SessionHooks): DuckDbSession {
+    const session = new DuckDbSession(connection, signal, hooks);
     session.watch(signal);
     return session;
   }
@@ -97,8 +101,12 @@ export class DuckDbSession implements SqlConnection {
   async close(): Promise<void> {
     if (this.signal && this.abortListener) this.signal.removeEventListener("abort", this.abortListener);
     this.signal = undefined;
-    this.connection.closeSync();
-    this.instance.closeSync();
+    try {
+      await this.hooks.beforeClose?.(this.connection);
+    } finally {
+      this.connection.closeSync();
+      this.hooks.afterClose?.();
+    }
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -110,6 +118,18 @@ export class DuckDbSession implements SqlConnection {
       throw error;
     }
   }
+}
+
+export async function createInstance(settings: DuckDbSettings): Promise<DuckDBInstance> {
+  mkdirSync(settings.tempDir, { recursive: true });
+  const options: Record<string, string> = {
+    memory_limit: settings.memoryLimit,
+    temp_directory: settings.tempDir,
+    // Parquet writes keep input order only where a transform asks for it (ORDER BY).
+    preserve_insertion_order: "false",
+  };
+  if (settings.threads !== undefined) options.threads = String(settings.threads);
+  return DuckDBInstance.create(":memory:", options);
 }
 
 function toDuckValue(value: SqlValue): DuckDBValue {

@@ -37,11 +37,12 @@ export function factLabelApprovalsSql(sql: SqlConnection, window: MonthWindow): 
       colas.is_refile,
       colas.alcohol_pct
     FROM month_colas AS colas
-    -- the company version valid on the completed date (valid_to is exclusive)
+    -- the company version valid on the completed date (valid_to is exclusive; NULL while current).
+    -- No OR in the condition: it would turn the hash join on permit_no into a nested loop.
     LEFT JOIN dim_company AS company
       ON company.permit_no = colas.permit_no
      AND colas.completed_date >= company.valid_from
-     AND (company.valid_to IS NULL OR colas.completed_date < company.valid_to)
+     AND colas.completed_date < coalesce(company.valid_to, DATE '9999-12-31')
     ORDER BY colas.completed_date, colas.ttb_id`;
 }
 
