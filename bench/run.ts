@@ -1,5 +1,7 @@
 /** `npm run bench`: every benchmark, printing its numbers. */
+import { benchMarket } from "./market";
 import { benchOrchestration } from "./orchestration";
+import { benchTtb } from "./ttb";
 
 async function main(): Promise<void> {
   const which = new Set(process.argv.slice(2));
@@ -11,6 +13,8 @@ async function main(): Promise<void> {
         `${result.msPerStep.toFixed(1)} ms/step, ${result.stepsPerSecond.toFixed(1)} steps/s (targets: ≤ 20 ms/step, ≥ 50 steps/s)`,
     );
   }
+  if (all || which.has("market")) await benchMarket();
+  if (all || which.has("ttb")) await benchTtb();
 }
 
 main().catch((error: unknown) => {

@@ -4,15 +4,23 @@
  */
 import { defineDefinitions, type Definitions } from "./core";
 import { exampleAssets } from "./assets/example";
+import { marketAssets } from "./assets/market";
+import { ttbAssets } from "./assets/ttb";
+import { marketChecks } from "./checks/market";
+import { ttbChecks } from "./checks/ttb";
 import { exampleJob, exampleSchedule } from "./jobs/example";
+import { marketJob, marketLandingSensor, marketSchedule } from "./jobs/market";
+import { ttbJobs, ttbSchedules, ttbSensors } from "./jobs/ttb";
 
 let cached: Definitions | undefined;
 
 export function loadDefinitions(): Definitions {
   cached ??= defineDefinitions({
-    assets: [...exampleAssets],
-    jobs: [exampleJob],
-    schedules: [exampleSchedule],
+    assets: [...exampleAssets, ...marketAssets, ...ttbAssets],
+    checks: [...marketChecks, ...ttbChecks],
+    jobs: [exampleJob, marketJob, ...ttbJobs],
+    schedules: [exampleSchedule, marketSchedule, ...ttbSchedules],
+    sensors: [marketLandingSensor, ...ttbSensors],
   });
   return cached;
 }

@@ -7,6 +7,7 @@ import { registerCheck } from "./commands/check";
 import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
+import { registerGenerate } from "./commands/generate";
 import { registerMaterialize } from "./commands/materialize";
 import { registerSchedules } from "./commands/schedules";
 import { registerSensors } from "./commands/sensors";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSensors(program);
   registerCatalog(program);
   registerCheck(program);
+  registerGenerate(program);
   registerConfig(program);
   return program;
 }

@@ -9,6 +9,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { generateMarketMonths, NO_DEFECTS } from "../../assets/market/vendor";
 import { storeFromConfig } from "../../execution";
 import { cliRuntime } from "../runtime";
+import { registerGenerateTtb } from "./generate-ttb";
 
 interface GenerateMarketOptions {
   from: string;
@@ -19,6 +20,7 @@ interface GenerateMarketOptions {
 export function registerGenerate(program: Command): Command {
   const generate = program.command("generate").description("Write deterministic sample vendor data to the landing area");
   registerGenerateMarket(generate);
+  registerGenerateTtb(generate);
   return generate;
 }
 
