@@ -37,7 +37,13 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
             if (skip) skipped.push(partition);
           }
         }
-        const ordered = assets.some((key) => definitions.graph.node(key).deps.some((d) => d.self));
+        // Partitions run one after another when a selected asset reads other partitions of a selected
+        // asset (a self-dependency, or a lookback such as "the previous month"): otherwise a run could
+        // read a neighbour that a concurrent run has not published yet.
+        const selected = new Set(assets);
+        const ordered = assets.some((key) =>
+          definitions.graph.node(key).deps.some((d) => d.self || (selected.has(d.asset) && definitions.graph.node(d.asset).partitions !== undefined && d.mapping.kind !== "identity" && d.mapping.kind !== "all")),
+        );
         return { job: input.job, partitions: partitions.filter((p) => !skipped.includes(p)), skipped, ordered };
       } catch (error) {
         if (error instanceof MateriaError) throw ApplicationFailure.create({ type: error.name, message: error.describe(), nonRetryable: true });
