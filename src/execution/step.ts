@@ -137,7 +137,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
         ...(hooks.context ? { context: hooks.context } : {}),
       });
       checksByAsset.set(output.asset, results);
-      await env.catalog.recordCheckResults(output.asset, request.partition, results);
+      if (results.length > 0) await env.catalog.recordCheckResults(output.asset, request.partition, results);
     }
     const blocked = [...checksByAsset.values()].flat().filter((r) => r.blocking && !r.passed);
     if (blocked.length > 0) {
