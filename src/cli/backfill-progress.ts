@@ -23,7 +23,7 @@ export async function startBackfill(client: Client, taskQueue: string, input: Ba
 export async function followBackfill(handle: WorkflowHandle<typeof backfillWorkflow>, options: { bar?: boolean } = {}): Promise<BackfillSummary> {
   const showBar = options.bar ?? process.stderr.isTTY === true;
   const bar = new SingleBar(
-    { format: "backfill |{bar}| {value}/{total} partitions · {running} running · {failed} failed · {skipped} skipped · ETA {eta_text}", hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 },
+    { format: "backfill |{bar}| {value}/{total} partitions · {running} running · {failed} failed · {skipped} skipped · ETA {eta_text}", hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
     Presets.shades_classic,
   );
   let started = false;
@@ -31,6 +31,8 @@ export async function followBackfill(handle: WorkflowHandle<typeof backfillWorkf
   const update = (progress: BackfillProgress): void => {
     const payload = { running: progress.running, failed: progress.failed, skipped: progress.skipped, eta_text: progress.etaSeconds === null ? "?" : `${progress.etaSeconds}s` };
     const value = progress.done + progress.failed + progress.skipped;
+    // Total is 0 while the backfill is still planning: start the bar once the plan is known.
+    if (progress.total === 0) return;
     if (!started) {
       bar.start(progress.total, value, payload);
       started = true;

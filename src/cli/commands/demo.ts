@@ -1,13 +1,17 @@
 /**
  * `materia demo` (what `npm start` runs): on the embedded defaults, start the
- * Temporal dev server and a worker, put sample vendor files in the landing
- * area, backfill a few months through Temporal with a progress bar, print the
- * status table and where to look. `--keep` leaves everything running.
+ * Temporal dev server and a worker, put sample vendor data in the landing
+ * area (example page views, TTB registry extracts, futures bars), backfill a
+ * few months of each pipeline through Temporal with progress bars, print the
+ * status tables and where to look. `--keep` leaves everything running.
  */
 import type { Command } from "commander";
-import { exampleAssets, writeExampleLanding } from "../../assets/example";
+import type { Client } from "@temporalio/client";
+import { writeExampleLanding } from "../../assets/example";
+import { generateMarketMonths } from "../../assets/market/vendor";
+import { generateTtbMonths } from "../../assets/ttb";
 import { loadDefinitions } from "../../definitions";
-import { createExecutionEnvironment } from "../../execution";
+import { createExecutionEnvironment, type ExecutionEnvironment } from "../../execution";
 import { connectClient } from "../../temporal/connection";
 import { ensureTemporal } from "../../temporal/dev-server";
 import { createMateriaWorker } from "../../temporal/worker";
@@ -15,45 +19,61 @@ import { followBackfill, startBackfill } from "../backfill-progress";
 import { cliRuntime, EXIT } from "../runtime";
 import { printStatus } from "./status";
 
-const DEMO_MONTHS = ["2025-01", "2025-02", "2025-03"];
+interface DemoPipeline {
+  job: string;
+  group: string;
+  months: [string, string];
+  /** Puts the months' vendor files in the landing area. */
+  land: (env: ExecutionEnvironment, from: string, to: string) => Promise<void>;
+}
+
+const PIPELINES: DemoPipeline[] = [
+  { job: "example_monthly", group: "example", months: ["2025-01", "2025-03"], land: (env, from, to) => writeExampleLanding(env.store, loadDefinitions().graph.node("example/page_views").partitions!.keysInRange(from, to), env.duckdb) },
+  { job: "ttb_monthly", group: "ttb", months: ["2024-01", "2024-03"], land: async (env, from, to) => void (await generateTtbMonths({ store: env.store, from, to })) },
+  { job: "market_monthly", group: "market", months: ["2025-08", "2025-10"], land: async (env, from, to) => void (await generateMarketMonths({ store: env.store, from, to })) },
+];
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description("Run the demo on the embedded defaults (what `npm start` runs)")
     .option("--keep", "leave the dev server and worker running (Ctrl-C to stop)")
-    .action(async (options: { keep?: boolean }) => {
-      // The progress bar and the status table tell the story; step logs only when asked for.
+    .option("--only <job>", "run one pipeline's job only (example_monthly, ttb_monthly, market_monthly)")
+    .action(async (options: { keep?: boolean; only?: string }) => {
+      // The progress bars and status tables tell the story; step logs only when asked for.
       process.env.MATERIA_LOG_LEVEL ??= "warn";
       const { config, log } = cliRuntime();
       const definitions = loadDefinitions();
       const env = createExecutionEnvironment(config, log);
-      console.log(`materia demo: ${exampleAssets.length} example assets, lake at ${env.store.description}`);
-      console.log("materia demo: starting the Temporal dev server…");
+      const pipelines = PIPELINES.filter((p) => options.only === undefined || p.job === options.only);
+      if (options.only !== undefined) definitions.job(options.only);
+      console.log(`materia demo: lake at ${env.store.description}; starting the Temporal dev server…`);
       const temporal = await ensureTemporal(config, log);
       try {
         const { worker, close } = await createMateriaWorker({ config, address: temporal.address, log, definitions, env });
         const running = worker.run();
         try {
-          console.log(`materia demo: writing sample landing files for ${DEMO_MONTHS.join(", ")}`);
-          await writeExampleLanding(env.store, DEMO_MONTHS, env.duckdb);
           const client = await connectClient(config);
+          const backfills: string[] = [];
           try {
-            const handle = await startBackfill(client, config.temporal.taskQueue, { job: "example_monthly", from: DEMO_MONTHS[0], to: DEMO_MONTHS[DEMO_MONTHS.length - 1], maxConcurrentRuns: 1 });
-            console.log(`materia demo: backfill ${handle.workflowId} started`);
-            const summary = await followBackfill(handle, { bar: true });
-            console.log(`materia demo: backfill ${summary.status}: ${summary.done}/${summary.total} partitions in ${summary.durationSeconds}s\n`);
-            process.exitCode = summary.status === "succeeded" ? EXIT.ok : EXIT.failure;
-            await printStatus(env, { select: "group:example", from: DEMO_MONTHS[0]!, to: DEMO_MONTHS[DEMO_MONTHS.length - 1]! });
-            const ui = temporal.uiUrl ?? config.temporal.uiUrl;
-            console.log(`\nWhere to look:`);
-            console.log(`  Temporal Web UI   ${ui}/namespaces/${config.temporal.namespace}/workflows`);
-            console.log(`  this backfill     ${ui}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
-            console.log(`  filter runs       MateriaPartition = "2025-02"`);
-            console.log(`  the data          ${env.store.description} (manifests/, data/)`);
+            let failed = false;
+            for (const pipeline of pipelines) {
+              const outcome = await runPipeline(client, config.temporal.taskQueue, env, pipeline);
+              backfills.push(outcome.workflowId);
+              failed ||= !outcome.ok;
+            }
+            process.exitCode = failed ? EXIT.failure : EXIT.ok;
           } finally {
             await client.connection.close();
           }
+          const ui = temporal.uiUrl ?? config.temporal.uiUrl;
+          const ns = config.temporal.namespace;
+          console.log(`\nWhere to look:`);
+          console.log(`  Temporal Web UI   ${ui}/namespaces/${ns}/workflows`);
+          for (const id of backfills) console.log(`  backfill          ${ui}/namespaces/${ns}/workflows/${encodeURIComponent(id)}`);
+          console.log(`  filter runs       MateriaKind = "run" AND MateriaPartition = "2024-02"`);
+          console.log(`  the data          ${env.store.description} (manifests/, data/, landing/)`);
+          console.log(`  the CLI           npm run materia -- status --select "group:ttb" --from 2024-01 --to 2024-03`);
           if (options.keep) {
             console.log("\nmateria demo: --keep: the dev server and worker keep running; Ctrl-C to stop.");
             await running;
@@ -68,4 +88,18 @@ export function registerDemo(program: Command): void {
         await temporal.stop();
       }
     });
+}
+
+async function runPipeline(client: Client, taskQueue: string, env: ExecutionEnvironment, pipeline: DemoPipeline): Promise<{ ok: boolean; workflowId: string }> {
+  const [from, to] = pipeline.months;
+  console.log(`\n== ${pipeline.job}: landing sample vendor data for ${from}..${to}`);
+  await pipeline.land(env, from, to);
+  const handle = await startBackfill(client, taskQueue, { job: pipeline.job, from, to, maxConcurrentRuns: 2 });
+  const summary = await followBackfill(handle, { bar: true }).catch((error: unknown) => {
+    console.error(`materia demo: ${pipeline.job} backfill failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  if (summary) console.log(`materia demo: ${pipeline.job}: ${summary.status}, ${summary.done}/${summary.total} partitions in ${summary.durationSeconds}s\n`);
+  await printStatus(env, { select: `group:${pipeline.group}`, from, to });
+  return { ok: summary?.status === "succeeded", workflowId: handle.workflowId };
 }
