@@ -6,11 +6,15 @@
  */
 import { WorkflowIdConflictPolicy, type Client } from "@temporalio/client";
 import { TypedSearchAttributes } from "@temporalio/common";
-import type { Definitions } from "../core";
+import { freshnessPolicyOf, type Definitions } from "../core";
 import { MATERIA_KIND } from "./search-attributes";
-import type { sensorWorkflow } from "./workflows";
+import type { freshnessMonitorWorkflow, sensorWorkflow } from "./workflows";
 
 export const SENSOR_ID_PREFIX = "materia-sensor:";
+/** One freshness monitor per task queue (a deployment of materia). */
+export function freshnessMonitorId(taskQueue: string): string {
+  return `materia-freshness-monitor:${taskQueue}`;
+}
 
 export function sensorWorkflowId(name: string): string {
   return `${SENSOR_ID_PREFIX}${name}`;
@@ -27,6 +31,18 @@ export async function syncSensors(client: Client, definitions: Definitions, task
       typedSearchAttributes: new TypedSearchAttributes([{ key: MATERIA_KIND, value: "sensor" }]),
     });
     running.push(sensor.name);
+  }
+  // The freshness monitor runs beside the sensors when any asset declares a freshness deadline.
+  const hasFreshness = definitions.graph.keys().some((key) => definitions.graph.node(key).checks.some((check) => freshnessPolicyOf(check) !== undefined));
+  if (hasFreshness) {
+    await client.workflow.start<typeof freshnessMonitorWorkflow>("freshnessMonitorWorkflow", {
+      taskQueue,
+      workflowId: freshnessMonitorId(taskQueue),
+      args: [{ intervalSeconds: 300 }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: new TypedSearchAttributes([{ key: MATERIA_KIND, value: "sensor" }]),
+    });
+    running.push(freshnessMonitorId(taskQueue));
   }
   const cancelled: string[] = [];
   for await (const execution of client.workflow.list({ query: `ExecutionStatus = "Running" AND WorkflowType = "sensorWorkflow"` })) {

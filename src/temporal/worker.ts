@@ -17,6 +17,7 @@ import type { ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
 import { createAlertActivities } from "./activities/alerts";
 import { createBackfillActivities } from "./activities/backfill";
+import { createMonitoringActivities } from "./activities/monitoring";
 import { createRunActivities } from "./activities/run";
 import { createScheduleActivities } from "./activities/schedule";
 import { createSensorActivities } from "./activities/sensor";
@@ -71,6 +72,7 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
       ...createPingActivities(),
       ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env, { config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }) : {}),
       ...(options.env ? createAlertActivities({ config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }) : {}),
+      ...(options.definitions && options.env ? createMonitoringActivities(options.definitions, options.env, { config, store: options.env.store }) : {}),
       ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
       ...(options.definitions ? createScheduleActivities(options.definitions) : {}),
       ...(options.definitions && options.env ? createSensorActivities(options.definitions, options.env) : {}),

@@ -5,3 +5,4 @@ export { backfillWorkflow } from "./backfill";
 export { scheduledRunWorkflow, type ScheduledRunInput } from "./scheduled";
 export { sensorWorkflow, type SensorWorkflowInput, type SensorState } from "./sensor";
 export { alertDeliveryWorkflow } from "./alert";
+export { freshnessMonitorWorkflow } from "./monitoring";

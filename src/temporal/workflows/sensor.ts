@@ -4,14 +4,17 @@
  * launched before, and keeps its cursor and launched keys in its own state —
  * durable across worker restarts, carried over continue-as-new.
  */
-import { ApplicationFailure, ParentClosePolicy, continueAsNew, proxyActivities, sleep, startChild, upsertSearchAttributes } from "@temporalio/workflow";
+import { ApplicationFailure, ParentClosePolicy, continueAsNew, proxyActivities, sleep, startChild, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
 import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
+import type { MonitoringActivities } from "../activities/monitoring";
 import type { SensorActivities } from "../activities/sensor";
+import { sendPlannedAlerts } from "./alert";
 import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
 import { runWorkflowId } from "../shared";
 import { runWorkflow } from "./run";
 
-const { evaluateSensor } = proxyActivities<SensorActivities>({ startToCloseTimeout: "5 minutes", retry: { maximumAttempts: 3, initialInterval: "2 seconds" } });
+// Few retries inside one evaluation: the next evaluation comes soon, and repeated failures page on-call.
+const { evaluateSensor } = proxyActivities<SensorActivities>({ startToCloseTimeout: "5 minutes", retry: { maximumAttempts: 2, initialInterval: "1 second" } });
 
 export interface SensorWorkflowInput {
   sensor: string;
@@ -27,7 +30,11 @@ export interface SensorState {
   evaluations: number;
 }
 
+const { planSensorFailingAlert, sensorRecovered } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: "1 minute", retry: { maximumAttempts: 5 } });
+
 const EVALUATIONS_PER_EXECUTION = 200;
+/** Consecutive failed evaluations before on-call hears about it. */
+const FAILURES_BEFORE_ALERT = 3;
 const LAUNCHED_KEYS_KEPT = 5000;
 
 export async function sensorWorkflow(input: SensorWorkflowInput, carried?: SensorState): Promise<void> {
@@ -40,6 +47,7 @@ export async function sensorWorkflow(input: SensorWorkflowInput, carried?: Senso
   for (let i = 0; i < EVALUATIONS_PER_EXECUTION; i++) {
     try {
       const result = await evaluateSensor({ sensor: input.sensor, cursor: state.cursor });
+      if (state.consecutiveFailures >= FAILURES_BEFORE_ALERT) await sensorRecovered({ sensor: input.sensor });
       state.consecutiveFailures = 0;
       for (const request of result.runRequests) {
         if (launched.has(request.runKey)) continue;
@@ -51,6 +59,11 @@ export async function sensorWorkflow(input: SensorWorkflowInput, carried?: Senso
     } catch (error) {
       // Keep sensing: a failing evaluation must not kill the sensor. Alerts hook in here (checks issue).
       state.consecutiveFailures++;
+      if (state.consecutiveFailures === FAILURES_BEFORE_ALERT) {
+        const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const planned = await planSensorFailingAlert({ sensor: input.sensor, workflowId: workflowInfo().workflowId, consecutiveFailures: state.consecutiveFailures, message });
+        await sendPlannedAlerts(planned, `${workflowInfo().runId}:${state.evaluations}`);
+      }
       if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
     }
     state.evaluations++;

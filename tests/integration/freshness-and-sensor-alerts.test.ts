@@ -1,0 +1,57 @@
+import { defineAsset, defineDefinitions, defineJob, defineSensor, freshness, monthlyPartitions } from "../../src/core";
+import { createExecutionEnvironment } from "../../src/execution";
+import { startRun } from "../../src/temporal/client";
+import { freshnessMonitorId, sensorWorkflowId, syncSensors } from "../../src/temporal/sensors";
+import { createLogger } from "../../src/utils/logger";
+import { AlertReceiver } from "../support/alert-receiver";
+import { startHarness, type Harness } from "../support/temporal-harness";
+import { testConfig } from "../support/test-config";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type PagerDutyEvent = { event_action: string; dedup_key: string; payload: { summary: string; custom_details?: Record<string, unknown> } };
+
+describe("freshness deadlines and failing sensors page on-call", () => {
+  let receiver: AlertReceiver;
+  let harness: Harness;
+  // Open-ended monthly partitions: the last complete months are always past their deadline (2 days after month end).
+  const months = monthlyPartitions({ start: "2020-01" });
+  const definitions = defineDefinitions({
+    assets: [defineAsset({ key: "fresh/totals", partitions: months, checks: [freshness({ partitionDeadline: { afterPartitionEnd: "P2D" }, severity: "error" })], materialize: async () => "SELECT 1 AS one" })],
+    jobs: [defineJob({ name: "fresh_job", selection: "key:fresh/totals" })],
+    sensors: [defineSensor({ name: "broken", job: "fresh_job", intervalSeconds: 1, evaluate: async () => { throw new Error("vendor API answered 503"); } })],
+  });
+
+  beforeAll(async () => {
+    receiver = await AlertReceiver.start();
+    const config = testConfig({ MATERIA_PAGERDUTY_ROUTING_KEY: "0123456789abcdef0123456789abcdef", MATERIA_PAGERDUTY_URL: receiver.url("/pagerduty"), MATERIA_ALERT_ROUTES: "error=pagerduty;warn=pagerduty" });
+    harness = await startHarness(definitions, { config, env: createExecutionEnvironment(config, createLogger({ level: "error", format: "json" })) });
+  });
+  afterAll(async () => {
+    for (const id of [freshnessMonitorId(harness.config.temporal.taskQueue), sensorWorkflowId("broken")]) await harness.client.workflow.getHandle(id).terminate().catch(() => undefined);
+    await harness.close();
+    await receiver.close();
+  });
+
+  it("pages once per missed partition deadline, once for a sensor failing repeatedly, and resolves when the partition is published", async () => {
+    await syncSensors(harness.client, definitions, harness.config.temporal.taskQueue);
+    const events = () => receiver.requestsTo("/pagerduty").map((r) => r.json as PagerDutyEvent);
+    for (let i = 0; i < 150 && events().filter((e) => e.event_action === "trigger").length < 4; i++) await sleep(100);
+    await sleep(3000); // more sensor failures: still one page
+    const triggers = events().filter((e) => e.event_action === "trigger");
+    const freshnessTriggers = triggers.filter((e) => JSON.stringify(e).includes("fresh/totals"));
+    const recent = [months.lastCompleteBefore(new Date())!];
+    while (recent.length < 3) recent.push(months.previous(recent[recent.length - 1]!)!);
+    expect(freshnessTriggers).toHaveLength(3);
+    for (const partition of recent) expect(freshnessTriggers.some((e) => JSON.stringify(e).includes(partition))).toBe(true);
+    const sensorTriggers = triggers.filter((e) => JSON.stringify(e).includes("broken"));
+    expect(sensorTriggers).toHaveLength(1);
+    expect(JSON.stringify(sensorTriggers[0])).toContain("503");
+
+    // Publishing the latest month (late) passes its freshness check: that incident resolves.
+    const latest = recent[0]!;
+    await (await startRun(harness.client, harness.config.temporal.taskQueue, { job: "fresh_job", partition: latest })).handle.result();
+    const latestTrigger = freshnessTriggers.find((e) => JSON.stringify(e).includes(latest))!;
+    for (let i = 0; i < 100 && !events().some((e) => e.event_action === "resolve"); i++) await sleep(100);
+    expect(events().filter((e) => e.event_action === "resolve").map((e) => e.dedup_key)).toEqual([latestTrigger.dedup_key]);
+  });
+});
