@@ -12,6 +12,7 @@ import { DuckDbSession, quoteLiteral } from "../resources/duckdb";
 import { OUTPUT_VIEW, runChecks } from "./checks";
 import type { ExecutionEnvironment } from "./environment";
 import { MissingInputError } from "./errors";
+import { publishedView } from "./inputs";
 
 export async function checkPublished(definitions: Definitions, env: ExecutionEnvironment, request: { asset: string; partition: string | null; runId: string }): Promise<CheckResult[]> {
   const node = definitions.graph.node(request.asset);
@@ -34,17 +35,7 @@ export async function checkPublished(definitions: Definitions, env: ExecutionEnv
       runId: request.runId,
       schema: manifest.schema,
       previousSchema: previous,
-      viewOf: async (assetKey, partitionKeys) => {
-        const files: string[] = [];
-        for (const key of partitionKeys ?? [null]) {
-          const other = await env.catalog.readManifest(assetKey, key);
-          if (other) files.push(await env.store.localPath(other.dataKey, scratchDir));
-        }
-        const view = `published_${assetKey.replace(/\W/g, "_")}`;
-        if (files.length === 0) throw new MissingInputError(`"${assetKey}" has no published data to compare with.`, "Materialize it first.");
-        await db.registerParquetView(view, files);
-        return view;
-      },
+      viewOf: (assetKey, partitionKeys) => publishedView({ catalog: env.catalog, store: env.store, db, scratchDir }, assetKey, partitionKeys),
     });
     await env.catalog.recordCheckResults(request.asset, request.partition, results);
     return results;

@@ -123,3 +123,26 @@ function describePartitions(keys: Array<string | null>): string {
   return `partition${list.length > 1 ? "s" : ""} ${list.slice(0, 5).join(", ")}${list.length > 5 ? ", …" : ""}`;
 }
 
+
+/**
+ * Another asset's published partitions as a view `published_<asset>` (for
+ * checks that compare with other assets); undefined keys = unpartitioned.
+ */
+export async function publishedView(
+  args: { catalog: Catalog; store: ObjectStore; db: DuckDbSession; scratchDir: string },
+  assetKey: string,
+  partitionKeys?: string[],
+): Promise<string> {
+  const keys: Array<string | null> = partitionKeys ?? [null];
+  const files: string[] = [];
+  for (const key of keys) {
+    const manifest = await args.catalog.readManifest(assetKey, key);
+    if (manifest) files.push(await args.store.localPath(manifest.dataKey, args.scratchDir));
+  }
+  if (files.length === 0) {
+    throw new MissingInputError(`"${assetKey}" has no published data for ${keys.map((k) => k ?? "its data").join(", ")}.`, `Materialize "${assetKey}" first.`);
+  }
+  const view = `published_${assetKey.replace(/\W/g, "_")}`;
+  await args.db.registerParquetView(view, files);
+  return view;
+}

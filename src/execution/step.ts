@@ -20,11 +20,11 @@ import {
 } from "../core";
 import { isTimePartitions, isMultiPartitions } from "../core";
 import { Lease, logicalVersion, type CheckResult, type ColumnInfo, type UpstreamVersion } from "../resources/catalog";
-import { DuckDbSession, quoteList, quoteLiteral } from "../resources/duckdb";
+import { quoteLiteral } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
 import type { ExecutionEnvironment } from "./environment";
-import { objectReader, resolveInputs } from "./inputs";
+import { objectReader, publishedView, resolveInputs } from "./inputs";
 
 export interface StepRequest {
   runId: string;
@@ -133,7 +133,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
         runId: request.runId,
         schema: output.schema,
         previousSchema: previous?.schema,
-        viewOf: (assetKey, partitionKeys) => publishedView(env, db, scratchDir, assetKey, partitionKeys),
+        viewOf: (assetKey, partitionKeys) => publishedView({ catalog: env.catalog, store: env.store, db, scratchDir }, assetKey, partitionKeys),
         ...(hooks.context ? { context: hooks.context } : {}),
       });
       checksByAsset.set(output.asset, results);
@@ -245,18 +245,4 @@ function timeWindowOf(step: AssetStep, partition: string | null): TimeWindow | u
     }
   }
   return undefined;
-}
-
-/** Another asset's published partitions as a view (reconciliation checks). */
-async function publishedView(env: ExecutionEnvironment, db: DuckDbSession, scratchDir: string, assetKey: string, partitionKeys?: string[]): Promise<string> {
-  const keys: Array<string | null> = partitionKeys ?? [null];
-  const files: string[] = [];
-  for (const key of keys) {
-    const manifest = await env.catalog.readManifest(assetKey, key);
-    if (manifest) files.push(await env.store.localPath(manifest.dataKey, scratchDir));
-  }
-  const view = `published_${assetKey.replace(/\W/g, "_")}`;
-  if (files.length === 0) throw new MaterializeError(`"${assetKey}" has no published data for ${keys.join(", ") || "its partitions"}.`);
-  await db.run(`CREATE OR REPLACE VIEW ${db.ident(view)} AS SELECT * FROM read_parquet(${quoteList(files)})`);
-  return view;
 }
