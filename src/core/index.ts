@@ -17,3 +17,4 @@ export * from "./planning";
 export * from "./staleness";
 export * from "./sensors";
 export * from "./checks";
+export { shortHash } from "./hash";

@@ -43,3 +43,13 @@ export async function connectClient(config: MateriaConfig, options: { timeoutMs?
   const connection = await connectTemporal(config, options);
   return new Client({ connection, namespace: config.temporal.namespace });
 }
+
+/** Run `work` with a client, closing its connection afterwards whatever happens. */
+export async function withTemporalClient<T>(config: MateriaConfig, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(config);
+  try {
+    return await work(client);
+  } finally {
+    await client.connection.close();
+  }
+}

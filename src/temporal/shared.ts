@@ -5,7 +5,10 @@
  * imports it.
  */
 
+import { shortHash } from "../core/hash";
 import type { PlannedAlert } from "../resources/alerts/plan";
+
+export { shortHash };
 
 /** The run workflow's single argument: start it from the CLI or the Web UI's Start Workflow form. */
 export interface RunInput {
@@ -83,16 +86,6 @@ export const NON_RETRYABLE_STEP_ERRORS = ["MaterializeError", "MissingInputError
 
 export const RUN_FAILED_ERROR = "MateriaRunFailed";
 export const CHECK_FAILED_ERROR = "CheckFailedError";
-
-/** A short deterministic hash (FNV-1a, 32 bit, base36) for ids derived from free text. */
-export function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(36);
-}
 
 /** `materia-run:<job | sel-hash>:<partition | all>`: one run per job and partition at a time. */
 export function runWorkflowId(input: Pick<RunInput, "job" | "selection">, partitions: readonly string[]): string {

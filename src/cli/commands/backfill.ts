@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from "@temporalio/client";
 import { loadDefinitions } from "../../definitions";
 import { selectionKeys } from "../../execution";
 import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type SkipMode } from "../../temporal/backfill-shared";
-import { connectClient } from "../../temporal/connection";
+import { withTemporalClient } from "../../temporal/connection";
 import { RuntimeError } from "../../utils/errors";
 import { followBackfill, startBackfill } from "../backfill-progress";
 import { cliRuntime, EXIT } from "../runtime";
@@ -27,12 +27,7 @@ interface BackfillOptions {
 
 async function withClient<T>(work: (client: Client, taskQueue: string, uiUrl: string, namespace: string) => Promise<T>): Promise<T> {
   const { config } = cliRuntime();
-  const client = await connectClient(config);
-  try {
-    return await work(client, config.temporal.taskQueue, config.temporal.uiUrl, config.temporal.namespace);
-  } finally {
-    await client.connection.close();
-  }
+  return withTemporalClient(config, (client) => work(client, config.temporal.taskQueue, config.temporal.uiUrl, config.temporal.namespace));
 }
 
 async function existingBackfill(client: Client, id: string) {

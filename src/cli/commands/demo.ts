@@ -12,7 +12,7 @@ import { generateMarketMonths } from "../../assets/market/vendor";
 import { generateTtbMonths } from "../../assets/ttb";
 import { loadDefinitions } from "../../definitions";
 import { createExecutionEnvironment, type ExecutionEnvironment } from "../../execution";
-import { connectClient } from "../../temporal/connection";
+import { withTemporalClient } from "../../temporal/connection";
 import { ensureTemporal } from "../../temporal/dev-server";
 import { createMateriaWorker } from "../../temporal/worker";
 import { followBackfill, startBackfill } from "../backfill-progress";
@@ -53,9 +53,8 @@ export function registerDemo(program: Command): void {
         const { worker, close } = await createMateriaWorker({ config, address: temporal.address, log, definitions, env });
         const running = worker.run();
         try {
-          const client = await connectClient(config);
           const backfills: string[] = [];
-          try {
+          await withTemporalClient(config, async (client) => {
             let failed = false;
             for (const pipeline of pipelines) {
               const outcome = await runPipeline(client, config.temporal.taskQueue, env, pipeline);
@@ -63,9 +62,7 @@ export function registerDemo(program: Command): void {
               failed ||= !outcome.ok;
             }
             process.exitCode = failed ? EXIT.failure : EXIT.ok;
-          } finally {
-            await client.connection.close();
-          }
+          });
           const ui = temporal.uiUrl ?? config.temporal.uiUrl;
           const ns = config.temporal.namespace;
           console.log(`\nWhere to look:`);

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { ensureTemporal } from "../../temporal/dev-server";
-import { connectClient } from "../../temporal/connection";
+import { withTemporalClient } from "../../temporal/connection";
 import { syncSchedules } from "../../temporal/schedules";
 import { syncSensors } from "../../temporal/sensors";
 import { createMateriaWorker } from "../../temporal/worker";
@@ -21,14 +21,11 @@ export function registerDev(program: Command): void {
       const temporal = await ensureTemporal(config, log);
       try {
         const { worker, close } = await createMateriaWorker({ config, address: temporal.address, log, definitions: loadDefinitions(), env: createExecutionEnvironment(config, log) });
-        const client = await connectClient(config);
-        try {
+        await withTemporalClient(config, async (client) => {
           const synced = await syncSchedules(client, loadDefinitions(), config.temporal.taskQueue);
           const sensors = await syncSensors(client, loadDefinitions(), config.temporal.taskQueue);
           console.log(`materia dev: schedules synced (${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted); ${sensors.running.length} sensor(s) running`);
-        } finally {
-          await client.connection.close();
-        }
+        });
         console.log(`materia dev: Temporal at ${temporal.address}, task queue "${config.temporal.taskQueue}"`);
         if (temporal.uiUrl) console.log(`materia dev: Web UI ${temporal.uiUrl}`);
         console.log("materia dev: press Ctrl-C to stop");

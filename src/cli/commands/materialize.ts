@@ -10,7 +10,7 @@ import { loadDefinitions } from "../../definitions";
 import { buildPlan } from "../../core";
 import { createExecutionEnvironment, materialize, selectionKeys } from "../../execution";
 import { startRun } from "../../temporal/client";
-import { connectClient } from "../../temporal/connection";
+import { withTemporalClient } from "../../temporal/connection";
 import type { RunSummary, StepSummary } from "../../temporal/shared";
 import { RuntimeError } from "../../utils/errors";
 import { cliRuntime, EXIT } from "../runtime";
@@ -53,8 +53,7 @@ export function registerMaterialize(program: Command): void {
         return;
       }
 
-      const client = await connectClient(config);
-      try {
+      await withTemporalClient(config, async (client) => {
         const { handle, workflowId } = await startRun(client, config.temporal.taskQueue, { ...target, partitions: options.partition });
         const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
         if (!options.wait) {
@@ -69,9 +68,7 @@ export function registerMaterialize(program: Command): void {
           console.log(`\nrun ${workflowId}: ${summary.status} — ${link}`);
         }
         process.exitCode = summary.status === "succeeded" ? EXIT.ok : EXIT.failure;
-      } finally {
-        await client.connection.close();
-      }
+      });
     });
 }
 

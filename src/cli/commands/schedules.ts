@@ -1,7 +1,7 @@
 /** `materia schedules sync|list`: Temporal Schedules from the schedules declared in code. */
 import type { Command } from "commander";
 import { loadDefinitions } from "../../definitions";
-import { connectClient } from "../../temporal/connection";
+import { withTemporalClient } from "../../temporal/connection";
 import { SCHEDULE_ID_PREFIX, syncSchedules } from "../../temporal/schedules";
 import { cliRuntime } from "../runtime";
 import { printJson, renderTable } from "../table";
@@ -14,14 +14,11 @@ export function registerSchedules(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
-      const client = await connectClient(config);
-      try {
+      await withTemporalClient(config, async (client) => {
         const result = await syncSchedules(client, loadDefinitions(), config.temporal.taskQueue);
         if (options.json) return printJson(result);
         console.log(`schedules: ${result.created.length} created, ${result.updated.length} updated, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted`);
-      } finally {
-        await client.connection.close();
-      }
+      });
     });
   schedules
     .command("list")
@@ -30,8 +27,7 @@ export function registerSchedules(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
       const definitions = loadDefinitions();
-      const client = await connectClient(config);
-      try {
+      await withTemporalClient(config, async (client) => {
         const remote = new Map<string, { paused: boolean; next: string | null }>();
         for await (const summary of client.schedule.list()) {
           if (!summary.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) continue;
@@ -40,8 +36,6 @@ export function registerSchedules(program: Command): void {
         const rows = [...definitions.schedules.values()].map((s) => ({ name: s.name, job: s.job, cron: s.cron, timezone: s.timezone, synced: remote.has(s.name), paused: remote.get(s.name)?.paused ?? null, next: remote.get(s.name)?.next ?? null }));
         if (options.json) return printJson(rows);
         console.log(renderTable(["schedule", "job", "cron", "tz", "synced", "next run"], rows.map((r) => [r.name, r.job, r.cron, r.timezone, r.synced ? (r.paused ? "paused" : "yes") : "no (run sync)", r.next ?? "-"])));
-      } finally {
-        await client.connection.close();
-      }
+      });
     });
 }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { WorkflowNotFoundError } from "@temporalio/client";
 import { loadDefinitions } from "../../definitions";
-import { connectClient } from "../../temporal/connection";
+import { withTemporalClient } from "../../temporal/connection";
 import { sensorWorkflowId, syncSensors } from "../../temporal/sensors";
 import { cliRuntime } from "../runtime";
 import { printJson, renderTable } from "../table";
@@ -14,13 +14,10 @@ export function registerSensors(program: Command): void {
     .description("Start a workflow for each sensor in code (idempotent); cancel removed ones")
     .action(async () => {
       const { config } = cliRuntime();
-      const client = await connectClient(config);
-      try {
+      await withTemporalClient(config, async (client) => {
         const result = await syncSensors(client, loadDefinitions(), config.temporal.taskQueue);
         console.log(`sensors: ${result.running.length} running, ${result.cancelled.length} cancelled`);
-      } finally {
-        await client.connection.close();
-      }
+      });
     });
   sensors
     .command("list")
@@ -28,8 +25,7 @@ export function registerSensors(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
-      const client = await connectClient(config);
-      try {
+      await withTemporalClient(config, async (client) => {
         const rows = [];
         for (const sensor of loadDefinitions().sensors.values()) {
           const status = await client.workflow
@@ -41,8 +37,6 @@ export function registerSensors(program: Command): void {
         }
         if (options.json) return printJson(rows);
         console.log(renderTable(["sensor", "job", "every", "workflow"], rows.map((r) => [r.name, r.job, `${r.intervalSeconds}s`, r.status])));
-      } finally {
-        await client.connection.close();
-      }
+      });
     });
 }

@@ -3,9 +3,12 @@
  * the landing area) request a run of their partition. The cursor remembers
  * each object's etag, so an unchanged file never triggers again and a
  * re-delivered one (new etag) does. Several files of one partition found in
- * one evaluation make one request.
+ * one evaluation make one request. The run key is `<file>@<etag>`, or for
+ * several files the last one plus a digest of them all (a month of daily
+ * files would make a key too long for a workflow id).
  */
 import { defineSensor, type RunRequest, type SensorDefinition } from "../definitions/sensor";
+import { shortHash } from "../hash";
 
 export interface LandingSensorSpec {
   name: string;
@@ -39,18 +42,13 @@ export function landingSensor(spec: LandingSensorSpec): SensorDefinition {
       }
       const runRequests: RunRequest[] = [...changedByPartition.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([partitionKey, files]) => ({ runKey: `${partitionKey}:${fnv(files.sort().join("\n"))}`, partitionKey, tags: { trigger: `sensor:${spec.name}`, files: String(files.length) } }));
+        .map(([partitionKey, files]) => ({ runKey: runKeyOf(files.sort()), partitionKey, tags: { trigger: `sensor:${spec.name}`, files: String(files.length) } }));
       return { runRequests, cursor: JSON.stringify(next), ...(runRequests.length === 0 ? { skipReason: "no new or changed files" } : {}) };
     },
   });
 }
 
-/** A short deterministic hash (FNV-1a, 32 bit, base36). */
-function fnv(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(36);
+function runKeyOf(files: string[]): string {
+  const last = files[files.length - 1] ?? "";
+  return files.length === 1 ? last : `${last}+${files.length - 1}:${shortHash(files.join("\n"))}`;
 }

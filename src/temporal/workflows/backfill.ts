@@ -11,12 +11,10 @@ import {
   ParentClosePolicy,
   condition,
   continueAsNew,
-  executeChild,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from "@temporalio/workflow";
-import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
 import type { BackfillActivities } from "../activities/backfill";
 import {
   backfillProgressQuery,
@@ -28,11 +26,10 @@ import {
   type BackfillSummary,
 } from "../backfill-shared";
 import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
-import { RUN_FAILED_ERROR, runWorkflowId, type RunSummary } from "../shared";
-import { runWorkflow } from "./run";
+import { RUN_FAILED_ERROR, runWorkflowId } from "../shared";
+import { runOrJoin } from "./canonical-run";
 
 const { planBackfill } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "10 minutes", retry: { maximumAttempts: 5 } });
-const { awaitRun } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "7 days", heartbeatTimeout: "1 minute", retry: { maximumAttempts: 10 } });
 
 /** Children started per execution before continuing as new (well under the 2,000 pending-children limit and history limits). */
 const RUNS_PER_EXECUTION = 250;
@@ -88,19 +85,8 @@ async function runPartition(state: BackfillState, partition: string): Promise<vo
   const target = { ...(state.input.job !== undefined ? { job: state.input.job } : {}), ...(state.input.selection !== undefined ? { selection: state.input.selection } : {}) };
   const workflowId = runWorkflowId(target, [partition]);
   try {
-    let summary: RunSummary;
-    try {
-      summary = await executeChild(runWorkflow, {
-        workflowId,
-        args: [{ ...target, partitions: [partition] }],
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: [{ key: MATERIA_KIND, value: "run" }],
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      // Someone else (a schedule, a sensor, the CLI) is running this partition: join it.
-      summary = await awaitRun(workflowId);
-    }
+    // Cancelling the backfill cancels the runs it started.
+    const { summary } = await runOrJoin(target, [partition], ParentClosePolicy.REQUEST_CANCEL);
     if (summary.status === "succeeded") state.done++;
     else recordFailure(state, partition, workflowId, "run failed");
   } catch (error) {

@@ -6,16 +6,13 @@
  * The run itself is the canonical run workflow for the job and partition,
  * joined if someone else is already running it.
  */
-import { ApplicationFailure, ParentClosePolicy, executeChild, proxyActivities, workflowInfo } from "@temporalio/workflow";
-import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
+import { ApplicationFailure, ParentClosePolicy, proxyActivities, workflowInfo } from "@temporalio/workflow";
 import type { ScheduleActivities } from "../activities/schedule";
-import type { BackfillActivities } from "../activities/backfill";
-import { MATERIA_KIND, TEMPORAL_SCHEDULED_START_TIME } from "../search-attributes";
-import { runWorkflowId, type RunSummary } from "../shared";
-import { runWorkflow } from "./run";
+import { TEMPORAL_SCHEDULED_START_TIME } from "../search-attributes";
+import type { RunSummary } from "../shared";
+import { runOrJoin } from "./canonical-run";
 
 const { scheduledPartition } = proxyActivities<ScheduleActivities>({ startToCloseTimeout: "1 minute", retry: { maximumAttempts: 5 } });
-const { awaitRun } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "7 days", heartbeatTimeout: "1 minute", retry: { maximumAttempts: 10 } });
 
 export interface ScheduledRunInput {
   schedule: string;
@@ -28,17 +25,7 @@ export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<Ru
     throw ApplicationFailure.create({ type: "MateriaScheduleError", nonRetryable: true, message: "scheduledRunWorkflow runs from a Temporal Schedule (no TemporalScheduledStartTime on this run). Use runWorkflow to start a run by hand." });
   }
   const partition = await scheduledPartition({ job: input.job, scheduledTime: nominal.toISOString() });
-  const args = { job: input.job, ...(partition !== null ? { partitions: [partition] } : {}) };
-  const workflowId = runWorkflowId({ job: input.job }, partition !== null ? [partition] : []);
-  try {
-    return await executeChild(runWorkflow, {
-      workflowId,
-      args: [args],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [{ key: MATERIA_KIND, value: "run" }],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    return awaitRun(workflowId);
-  }
+  // Abandon: the run outlives this short trigger workflow if it is terminated.
+  const { summary } = await runOrJoin({ job: input.job }, partition !== null ? [partition] : [], ParentClosePolicy.ABANDON);
+  return summary;
 }

@@ -4,14 +4,12 @@
  * launched before, and keeps its cursor and launched keys in its own state —
  * durable across worker restarts, carried over continue-as-new.
  */
-import { ApplicationFailure, ParentClosePolicy, continueAsNew, proxyActivities, sleep, startChild, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
-import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
+import { ApplicationFailure, continueAsNew, proxyActivities, sleep, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
 import type { MonitoringActivities } from "../activities/monitoring";
 import type { SensorActivities } from "../activities/sensor";
 import { sendPlannedAlerts } from "./alert";
 import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
-import { runWorkflowId } from "../shared";
-import { runWorkflow } from "./run";
+import { startOrJoin } from "./canonical-run";
 
 // Few retries inside one evaluation: the next evaluation comes soon, and repeated failures page on-call.
 const { evaluateSensor } = proxyActivities<SensorActivities>({ startToCloseTimeout: "5 minutes", retry: { maximumAttempts: 2, initialInterval: "1 second" } });
@@ -51,7 +49,8 @@ export async function sensorWorkflow(input: SensorWorkflowInput, carried?: Senso
       state.consecutiveFailures = 0;
       for (const request of result.runRequests) {
         if (launched.has(request.runKey)) continue;
-        await launch(input.job, request.partitionKey);
+        // If the canonical run is already going, that run serves this request.
+        await startOrJoin({ job: input.job }, request.partitionKey !== undefined ? [request.partitionKey] : []);
         launched.add(request.runKey);
         state.launched.push(request.runKey);
       }
@@ -71,19 +70,4 @@ export async function sensorWorkflow(input: SensorWorkflowInput, carried?: Senso
   }
   state.launched = state.launched.slice(-LAUNCHED_KEYS_KEPT);
   await continueAsNew<typeof sensorWorkflow>(input, state);
-}
-
-/** Start the canonical run for the job and partition; if it is already running, that run serves this request. */
-async function launch(job: string, partition: string | undefined): Promise<void> {
-  const partitions = partition !== undefined ? [partition] : [];
-  try {
-    await startChild(runWorkflow, {
-      workflowId: runWorkflowId({ job }, partitions),
-      args: [{ job, partitions }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [{ key: MATERIA_KIND, value: "run" }],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
 }
