@@ -3,11 +3,12 @@
  * back-adjusted prices. Every window is "the n bars ending at t" of one root,
  * so a bar's features read only bars at or before it: no look-ahead.
  *
- * Speed: all windows share one PARTITION BY root ORDER BY ts, so DuckDB sorts
- * once per layer; frames are ROWS frames (segment trees, no peers).
+ * Speed (measured with EXPLAIN ANALYZE): one sort by (root, ts), then only
+ * streaming windows — lags and running sums — as bar-windows.ts explains.
  */
 import type { SqlConnection } from "../../../core";
 import { SESSION_MINUTES } from "../layout";
+import { deepestLevel, level, levelZero, windowExtreme, squared, windowM2, windowSum, type BlockTerm, type ExtremeTerm } from "./bar-windows";
 
 export const FEATURE_NAMES = [
   "ret_1", "ret_5", "ret_15", "ret_30", "ret_60", "ret_240",
@@ -26,16 +27,52 @@ export const FEATURE_NAMES = [
 ] as const;
 
 const WARM_UP_DAYS = 5;
-const WINDOW_SIZES = [9, 12, 14, 15, 20, 26, 30, 50, 60, 200, 240];
-
-function windows(): string {
-  const frames = WINDOW_SIZES.map((n) => `w${n} AS (PARTITION BY root ORDER BY ts ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW)`);
-  return [...frames, "by_root AS (PARTITION BY root ORDER BY ts)"].join(",\n  ");
-}
 
 /** `expr` once the window of n bars is full; `needsPrevious` when the bars' values need C_{t−1} too. */
 function full(n: number, expr: string, needsPrevious = false): string {
   return `CASE WHEN bar_index >= ${needsPrevious ? n + 1 : n} THEN ${expr} END`;
+}
+
+/** Per-bar terms summed over windows (bar-windows.ts), each with the longest window it is summed over. */
+const SUMMED: readonly BlockTerm[] = [
+  { name: "c", value: "c", longest: 240, m2: true },
+  { name: "r", value: "r", longest: 240, m2: true },
+  { name: "r_sq", value: "r * r", longest: 60 },
+  { name: "r_prev", value: "r_prev", longest: 60 },
+  { name: "r_prev_sq", value: "r_prev * r_prev", longest: 60 },
+  { name: "r_cross", value: "r * r_prev", longest: 60 },
+  { name: "log_hl_sq", value: "log_hl * log_hl", longest: 240 },
+  { name: "gk", value: "0.5 * log_hl * log_hl - (2 * ln(2) - 1) * log_co * log_co", longest: 240 },
+  { name: "tr", value: "true_range", longest: 60 },
+  { name: "gain", value: "gain", longest: 60 },
+  { name: "loss", value: "loss", longest: 60 },
+  { name: "v", value: "v", longest: 240 },
+  { name: "v_sq", value: "v * v", longest: 240 },
+  { name: "tv", value: "typical_value", longest: 240 },
+];
+const HIGHEST: ExtremeTerm = { name: "hi", value: "h", kind: "max", longest: 240 };
+const LOWEST: ExtremeTerm = { name: "lo", value: "l", kind: "min", longest: 240 };
+const EXTREMES = [HIGHEST, LOWEST];
+
+function mean(term: string, n: number): string {
+  return `${windowSum(term, n)} / ${n}`;
+}
+
+/** Sample variance over n bars from the sums of x and x² (for terms whose mean is small next to their spread). */
+function sampleVariance(x: string, xSquared: string, n: number): string {
+  return `greatest(${windowSum(xSquared, n)} - ${squared(windowSum(x, n))} / ${n}, 0) / ${n - 1}`;
+}
+
+function levelLayers(): string {
+  const layers: string[] = [];
+  for (let k = 1; k <= deepestLevel(SUMMED); k++) {
+    layers.push(`level_${k} AS (
+  SELECT *,
+    ${level(k, SUMMED, EXTREMES)}
+  FROM ${k === 1 ? "bar_terms" : `level_${k - 1}`}
+)`);
+  }
+  return layers.join(", ");
 }
 
 /** Features of the bars of `source` (a view of front-month bars) whose ts is in [start, end). */
@@ -46,66 +83,78 @@ export function featuresSql(sql: SqlConnection, source: string, window: { start:
   // 1,380 bars, so five days before the month always suffice, even over a weekend and a holiday.
   const warmUpFrom = sql.literal(new Date(window.start.getTime() - WARM_UP_DAYS * 86_400_000).toISOString());
   return `
-WITH adjusted AS (
-  -- ratio back-adjustment: a bar is scaled by the product of the roll ratios of every later roll
-  SELECT *, open * adjust AS o, high * adjust AS h, low * adjust AS l, close * adjust AS c
-  FROM (
-    SELECT root, ts, symbol, session_date, session_minute, volume::DOUBLE AS v, open, high, low, close,
-           exp(sum(ln(coalesce(roll_ratio, 1))) OVER (PARTITION BY root)
-               - sum(ln(coalesce(roll_ratio, 1))) OVER (PARTITION BY root ORDER BY ts ROWS UNBOUNDED PRECEDING)) AS adjust
-    FROM ${source}
-    WHERE ts >= ${warmUpFrom}::TIMESTAMP
-  )
+WITH scales AS (
+  -- every feature is a ratio of prices of one root: dividing by a per-root constant keeps every root's terms near 1
+  SELECT root, avg(close) AS scale FROM ${source} WHERE ts >= ${warmUpFrom}::TIMESTAMP GROUP BY root
+), sessions AS (
+  SELECT *,
+    -- 35 session VWAP: a session's bars share one back-adjustment factor, which cancels in C / VWAP
+    close / nullif(sum((high + low + close) / 3 * volume) OVER session_to_t / sum(volume) OVER session_to_t, 0) - 1 AS session_vwap_dist
+  FROM ${source}
+  WHERE ts >= ${warmUpFrom}::TIMESTAMP
+  WINDOW session_to_t AS (PARTITION BY root, session_date ORDER BY ts ROWS UNBOUNDED PRECEDING)
+), sorted AS (
+  -- the one sort: from here on every window streams over rows in (root, ts) order
+  SELECT b.root, b.ts, b.symbol, b.session_date, b.session_minute, b.session_vwap_dist, b.volume::DOUBLE AS v,
+         b.open / s.scale AS open, b.high / s.scale AS high, b.low / s.scale AS low, b.close / s.scale AS close,
+         ln(coalesce(b.roll_ratio, 1)) AS log_roll
+  FROM sessions b JOIN scales s ON s.root = b.root
+  ORDER BY b.root, b.ts
+), numbered AS (
+  SELECT *,
+    row_number() OVER () AS row_index,
+    root IS DISTINCT FROM lag(root) OVER () AS new_root,
+    -- ratio back-adjustment: a bar is scaled by the product of the roll ratios of every later roll, which is
+    -- exp(−Σ log ratios up to it) times a per-root constant that every ratio of prices cancels
+    exp(-sum(log_roll) OVER (ROWS UNBOUNDED PRECEDING)) AS adjust
+  FROM sorted
+), bars AS (
+  SELECT root, ts, symbol, session_date, session_minute, session_vwap_dist, v,
+         row_index - max(CASE WHEN new_root THEN row_index END) OVER (ROWS UNBOUNDED PRECEDING) + 1 AS bar_index,
+         open * adjust AS o, high * adjust AS h, low * adjust AS l, close * adjust AS c
+  FROM numbered
+), bar_values AS (
+  SELECT *,
+    lag(c) OVER () AS c_prev,
+    ln(c / lag(c) OVER ()) AS r,
+    ln(lag(c) OVER () / lag(c, 2) OVER ()) AS r_prev,
+    greatest(h - l, abs(h - lag(c) OVER ()), abs(l - lag(c) OVER ())) AS true_range,
+    greatest(c - lag(c) OVER (), 0) AS gain,
+    greatest(lag(c) OVER () - c, 0) AS loss,
+    ln(h / l) AS log_hl,
+    ln(c / o) AS log_co,
+    (h + l + c) / 3 * v AS typical_value,
+    ${[5, 15, 30, 60, 240].map((k) => `c / lag(c, ${k}) OVER () AS c_ratio_${k}`).join(",\n    ")}
+  FROM bars
 ), bar_terms AS (
   SELECT *,
-    row_number() OVER by_root AS bar_index,
-    lag(c) OVER by_root AS c_prev,
-    ln(c / lag(c) OVER by_root) AS r,
-    greatest(h - l, abs(h - lag(c) OVER by_root), abs(l - lag(c) OVER by_root)) AS true_range,
-    greatest(c - lag(c) OVER by_root, 0) AS gain,
-    greatest(lag(c) OVER by_root - c, 0) AS loss,
-    ln(h / l) ^ 2 AS log_hl_sq,
-    0.5 * ln(h / l) ^ 2 - (2 * ln(2) - 1) * ln(c / o) ^ 2 AS garman_klass_term,
-    (h + l + c) / 3 * v AS typical_value,
-    ln(lag(c) OVER by_root / lag(c, 2) OVER by_root) AS r_prev,
-    c / lag(c, 5) OVER by_root AS c_ratio_5,
-    c / lag(c, 15) OVER by_root AS c_ratio_15,
-    c / lag(c, 30) OVER by_root AS c_ratio_30,
-    c / lag(c, 60) OVER by_root AS c_ratio_60,
-    c / lag(c, 240) OVER by_root AS c_ratio_240
-  FROM adjusted
-  WINDOW ${windows()}
-), window_stats AS (
+    ${levelZero(SUMMED, EXTREMES)}
+  FROM bar_values
+), ${levelLayers()}, window_stats AS (
   SELECT *,
-    avg(c) OVER w12 AS sma_12, avg(c) OVER w26 AS sma_26, avg(c) OVER w20 AS sma_20, avg(c) OVER w50 AS sma_50,
-    avg(c) OVER w60 AS sma_60, avg(c) OVER w200 AS sma_200, avg(c) OVER w240 AS sma_240,
-    stddev_samp(c) OVER w20 AS sd_20, stddev_samp(c) OVER w60 AS sd_60, stddev_samp(c) OVER w240 AS sd_240,
-    stddev_samp(r) OVER w15 AS sd_r_15, stddev_samp(r) OVER w30 AS sd_r_30, stddev_samp(r) OVER w60 AS sd_r_60, stddev_samp(r) OVER w240 AS sd_r_240,
-    avg(log_hl_sq) OVER w30 AS hl_30, avg(log_hl_sq) OVER w240 AS hl_240,
-    avg(garman_klass_term) OVER w30 AS gk_30, avg(garman_klass_term) OVER w240 AS gk_240,
-    avg(true_range) OVER w14 AS atr_14, avg(true_range) OVER w60 AS atr_60,
-    avg(gain) OVER w14 AS gain_14, avg(loss) OVER w14 AS loss_14, avg(gain) OVER w60 AS gain_60, avg(loss) OVER w60 AS loss_60,
-    corr(r, r_prev) OVER w60 AS autocorr_raw,
-    avg(v) OVER w20 AS v_avg_20, avg(v) OVER w60 AS v_avg_60, avg(v) OVER w240 AS v_avg_240,
-    stddev_samp(v) OVER w20 AS v_sd_20, stddev_samp(v) OVER w60 AS v_sd_60, stddev_samp(v) OVER w240 AS v_sd_240,
-    sum(typical_value) OVER w30 / nullif(sum(v) OVER w30, 0) AS vwap_30,
-    sum(typical_value) OVER w240 / nullif(sum(v) OVER w240, 0) AS vwap_240,
-    sum(typical_value) OVER session_to_t / nullif(sum(v) OVER session_to_t, 0) AS session_vwap,
-    min(l) OVER w60 AS low_60, max(h) OVER w60 AS high_60, min(l) OVER w240 AS low_240, max(h) OVER w240 AS high_240
-  FROM bar_terms
-  WINDOW ${windows()},
-  session_to_t AS (PARTITION BY root, session_date ORDER BY ts ROWS UNBOUNDED PRECEDING)
+    ${[12, 20, 26, 50, 60, 200, 240].map((n) => `${mean("c", n)} AS sma_${n}`).join(",\n    ")},
+    ${[20, 60, 240].map((n) => `sqrt(${windowM2("c", n)} / ${n - 1}) AS sd_${n}`).join(",\n    ")},
+    ${[15, 30, 60, 240].map((n) => `sqrt(${windowM2("r", n)} / ${n - 1}) AS sd_r_${n}`).join(",\n    ")},
+    ${[30, 240].map((n) => `${mean("log_hl_sq", n)} AS hl_${n}, ${mean("gk", n)} AS gk_${n}`).join(",\n    ")},
+    ${[14, 60].map((n) => `${mean("tr", n)} AS atr_${n}, ${mean("gain", n)} AS gain_${n}, ${mean("loss", n)} AS loss_${n}`).join(",\n    ")},
+    ${[20, 60, 240].map((n) => `${mean("v", n)} AS v_avg_${n}, sqrt(${sampleVariance("v", "v_sq", n)}) AS v_sd_${n}`).join(",\n    ")},
+    ${[30, 240].map((n) => `${windowSum("tv", n)} / nullif(${windowSum("v", n)}, 0) AS vwap_${n}`).join(",\n    ")},
+    -- lag-1 autocorrelation of returns over 60 bars: (n·Σxy − ΣxΣy) / √((n·Σx² − (Σx)²)(n·Σy² − (Σy)²))
+    (60 * ${windowSum("r_cross", 60)} - ${windowSum("r", 60)} * ${windowSum("r_prev", 60)})
+      / nullif(sqrt(greatest(60 * ${windowSum("r_sq", 60)} - ${squared(windowSum("r", 60))}, 0)
+                    * greatest(60 * ${windowSum("r_prev_sq", 60)} - ${squared(windowSum("r_prev", 60))}, 0)), 0) AS autocorr_raw,
+    ${[60, 240].map((n) => `${windowExtreme(LOWEST, n)} AS low_${n}, ${windowExtreme(HIGHEST, n)} AS high_${n}`).join(",\n    ")}
+  FROM level_${deepestLevel(SUMMED)}
 ), with_macd AS (
-  -- one window aggregate fewer each: the population stddev is the sample one scaled by √((n−1)/n)
+  -- the population stddev is the sample one scaled by √((n−1)/n)
   SELECT *,
     ${full(26, "(sma_12 - sma_26) / nullif(c, 0)")} AS macd_value,
     sd_20 * sqrt(19 / 20) AS sd_pop_20,
     sd_60 * sqrt(59 / 60) AS sd_pop_60
   FROM window_stats
 ), with_signal AS (
-  SELECT *, ${full(34, "avg(macd_value) OVER w9")} AS macd_signal_value
+  SELECT *, ${full(34, `(macd_value + ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `lag(macd_value, ${k}) OVER ()`).join(" + ")}) / 9`)} AS macd_signal_value
   FROM with_macd
-  WINDOW ${windows()}
 )
 SELECT
   root, ts, symbol, session_date,
@@ -153,7 +202,7 @@ SELECT
   -- 33–35 distance from VWAP of typical price (rolling, and since the session opened)
   ${full(30, "c / nullif(vwap_30, 0) - 1")} AS vwap_dist_30,
   ${full(240, "c / nullif(vwap_240, 0) - 1")} AS vwap_dist_240,
-  c / nullif(session_vwap, 0) - 1 AS session_vwap_dist,
+  session_vwap_dist,
   -- 36–37 stochastic %K
   ${full(60, "(c - low_60) / nullif(high_60 - low_60, 0)")} AS stoch_k_60,
   ${full(240, "(c - low_240) / nullif(high_240 - low_240, 0)")} AS stoch_k_240,
@@ -167,6 +216,6 @@ SELECT
   cos(2 * pi() * session_minute / ${SESSION_MINUTES}) AS tod_cos,
   ${SESSION_MINUTES} - session_minute AS minutes_to_close
 FROM with_signal
-WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP
-ORDER BY root, ts`;
+-- rows leave the streaming windows in (root, ts) order: no second sort
+WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP`;
 }
