@@ -5,7 +5,10 @@
  * computed by hand or by the straightforward loops below.
  */
 import { landingKey } from "../../src/assets/market";
-import { materialize } from "../../src/execution";
+import { join } from "node:path";
+import { materialize, runChecks } from "../../src/execution";
+import type { CheckResult } from "../../src/resources/catalog";
+import { DuckDbSession, quoteLiteral } from "../../src/resources/duckdb";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
 const MONTH = "2024-03";
@@ -186,5 +189,69 @@ describe("market features and labels on a crafted series with a roll", () => {
     }
     // The first complete label spans bars nobody else covers at its start: uniqueness 1/1 there at least.
     expect(complete.some((l) => (l.long_scalp_uniqueness as number) < 1)).toBe(true);
+  });
+
+  /**
+   * Run an asset's real checks on a tampered copy of its published month:
+   * `tamper` selects from `published` (the asset's data); the front-month
+   * bars are visible as `front_month_bars`, as they are to the step.
+   */
+  async function checksOnTampered(asset: string, tamper: string): Promise<Record<string, CheckResult>> {
+    const db = await DuckDbSession.open({ memoryLimit: "256MB", tempDir: join(h.dir, "spill") });
+    const parquet = async (key: string): Promise<string> => {
+      const manifest = await h.env.catalog.readManifest(key, MONTH);
+      return quoteLiteral(await h.store.localPath(manifest!.dataKey, join(h.dir, "scratch")));
+    };
+    try {
+      await db.run(`CREATE VIEW published AS SELECT * FROM read_parquet(${await parquet(asset)})`);
+      await db.run(`CREATE VIEW front_month_bars AS SELECT * FROM read_parquet(${await parquet("market/front_month_bars")})`);
+      await db.run(`CREATE TABLE output AS ${tamper}`);
+      const results = await runChecks(h.definitions.graph.node(asset).checks, {
+        db,
+        asset,
+        partition: MONTH,
+        timeWindow: { start: new Date(Date.UTC(2024, 2, 1)), end: new Date(Date.UTC(2024, 3, 1)) },
+        runId: "tampered",
+        schema: await db.describe("output"),
+        previousSchema: undefined,
+        viewOf: () => Promise.reject(new Error("not needed")),
+      });
+      return Object.fromEntries(results.map((r) => [r.check, r]));
+    } finally {
+      await db.close();
+    }
+  }
+
+  describe("checks catch injected defects", () => {
+    it("no look-ahead: a feature that reads the next bar fails, naming the feature", async () => {
+      const checks = await checksOnTampered("market/features", "SELECT * REPLACE (lead(ret_1) OVER (PARTITION BY root ORDER BY ts) AS ret_1) FROM published");
+      expect(checks.no_look_ahead).toMatchObject({ passed: false, blocking: true });
+      expect(checks.no_look_ahead!.measured).toBeGreaterThan(0);
+      expect(JSON.stringify(checks.no_look_ahead!.failingSample)).toContain("ret_1");
+      expect(checks.null_rate_after_warm_up?.passed).toBe(true);
+    });
+
+    it("NULL rate: a feature missing on 10% of warmed-up bars fails, naming the feature", async () => {
+      const checks = await checksOnTampered("market/features", "SELECT * REPLACE (CASE WHEN minute(ts) % 10 = 0 THEN NULL ELSE rv_60 END AS rv_60) FROM published");
+      expect(checks.null_rate_after_warm_up).toMatchObject({ passed: false, blocking: true, failingCount: 1 });
+      expect(checks.null_rate_after_warm_up!.failingSample[0]).toMatchObject({ feature: "rv_60" });
+      expect(checks.null_rate_after_warm_up!.failingSample[0]!.null_rate as number).toBeCloseTo(0.1, 1);
+    });
+
+    it("front-month bars: a repeated minute and a second contract in a session fail", async () => {
+      const repeated = await checksOnTampered("market/front_month_bars", "SELECT * FROM published UNION ALL (SELECT * FROM published ORDER BY ts LIMIT 1)");
+      expect(repeated.ts_strictly_increasing_per_root).toMatchObject({ passed: false, failingCount: 1 });
+      const switched = await checksOnTampered("market/front_month_bars", "SELECT * REPLACE (CASE WHEN minute(ts) = 7 THEN 'ESU4' ELSE symbol END AS symbol) FROM published");
+      expect(switched.one_contract_per_root_session).toMatchObject({ passed: false, failingCount: 2 });
+      expect(switched.ts_strictly_increasing_per_root?.passed).toBe(true);
+    });
+
+    it("labels: weights off their mean of 1 block, one-sided labels warn", async () => {
+      const scaled = await checksOnTampered("market/labels", "SELECT * REPLACE (long_swing_weight * 2 AS long_swing_weight) FROM published");
+      expect(scaled.weights_mean_one).toMatchObject({ passed: false, blocking: true });
+      const oneSided = await checksOnTampered("market/labels", "SELECT * REPLACE (CASE WHEN long_scalp IS NOT NULL THEN 1 END::TINYINT AS long_scalp) FROM published");
+      expect(oneSided.label_class_balance).toMatchObject({ passed: false, blocking: false, severity: "warn" });
+      expect(oneSided.weights_mean_one?.passed).toBe(true);
+    });
   });
 });
