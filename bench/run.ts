@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, printing its numbers. */
 import { benchMarket } from "./market";
+import { benchMarketBackfill } from "./market-backfill";
 import { benchOrchestration } from "./orchestration";
 import { benchTtb } from "./ttb";
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     );
   }
   if (all || which.has("market")) await benchMarket();
+  if (all || which.has("market-backfill")) await benchMarketBackfill();
   if (all || which.has("ttb")) await benchTtb();
 }
 

@@ -1,0 +1,42 @@
+/**
+ * Market pipeline through Temporal: generate 12 vendor months, then one
+ * backfill of the whole `group:market` selection over them, run by an
+ * in-process worker against a throwaway dev server. Months run in order
+ * (features and front-month bars read the previous month), so the
+ * wall-clock per month is what a 185-month backfill would take per month.
+ *
+ * Target (issue 6): the full 185-month backfill projected ≤ 15 minutes.
+ */
+import { marketAssets, MARKET_MONTHS } from "../src/assets/market";
+import { generateMarketMonths } from "../src/assets/market/vendor";
+import { marketChecks } from "../src/checks/market";
+import { followBackfill, startBackfill } from "../src/cli/backfill-progress";
+import { defineDefinitions } from "../src/core";
+import { withBenchTemporal } from "./temporal-harness";
+
+const FROM = "2024-11";
+const TO = "2025-10";
+const FULL_HISTORY_MONTHS = 185;
+
+export async function benchMarketBackfill(): Promise<void> {
+  const definitions = defineDefinitions({ assets: marketAssets, checks: marketChecks });
+  await withBenchTemporal(definitions, {}, async ({ env, client, taskQueue }) => {
+    const generateStarted = performance.now();
+    const generated = await generateMarketMonths({ store: env.store, from: FROM, to: TO });
+    const rows = generated.reduce((sum, month) => sum + month.rows, 0);
+    console.log(`market backfill: generated ${generated.length} vendor months (${rows} rows) in ${((performance.now() - generateStarted) / 1000).toFixed(1)} s`);
+
+    const months = MARKET_MONTHS.keysInRange(FROM, TO).length;
+    const started = performance.now();
+    const handle = await startBackfill(client, taskQueue, { selection: "group:market", from: FROM, to: TO, maxConcurrentRuns: 2 });
+    const summary = await followBackfill(handle);
+    const seconds = (performance.now() - started) / 1000;
+    if (summary.status !== "succeeded") throw new Error(`market backfill failed: ${JSON.stringify(summary.failures)}`);
+    const perMonth = seconds / months;
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    console.log(
+      `market backfill: ${months} months (every market step) through Temporal in ${seconds.toFixed(1)} s → ${perMonth.toFixed(2)} s/month, ${Math.round(rows / seconds)} vendor rows/s, ` +
+        `peak RSS ${peakRssMiB.toFixed(0)} MiB (server excluded) · projected ${FULL_HISTORY_MONTHS} months ≈ ${((FULL_HISTORY_MONTHS * perMonth) / 60).toFixed(1)} min (target ≤ 15 min)`,
+    );
+  });
+}

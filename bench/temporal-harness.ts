@@ -1,0 +1,53 @@
+/**
+ * A throwaway Temporal dev server (free loopback ports, its own state) and
+ * an in-process materia worker for benchmarks that go through Temporal.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client, Connection } from "@temporalio/client";
+import { loadConfig, type MateriaConfig } from "../src/config";
+import type { Definitions } from "../src/core";
+import { createExecutionEnvironment, type ExecutionEnvironment } from "../src/execution";
+import { startTemporalDevServer } from "../src/temporal/dev-server";
+import { createMateriaWorker } from "../src/temporal/worker";
+import { createLogger } from "../src/utils/logger";
+import { findFreePort } from "../src/utils/process";
+import { resolveTool } from "../src/utils/tools";
+
+export interface BenchTemporal {
+  home: string;
+  config: MateriaConfig;
+  env: ExecutionEnvironment;
+  client: Client;
+  taskQueue: string;
+}
+
+/** Run `work` against a fresh dev server and worker; everything is stopped and deleted afterwards. */
+export async function withBenchTemporal<T>(definitions: Definitions, settings: Record<string, string>, work: (bench: BenchTemporal) => Promise<T>): Promise<T> {
+  const home = mkdtempSync(join(tmpdir(), "materia-bench-"));
+  const repo = loadConfig({ readDotenv: false });
+  const cli = resolveTool("temporal", repo.home, repo.temporal.cliPath);
+  const [port, uiPort] = [await findFreePort(), await findFreePort()];
+  const server = await startTemporalDevServer({ home, port, uiPort, namespace: "default", cliPath: cli?.path, dbFile: join(home, "temporal.sqlite") });
+  const taskQueue = "bench";
+  const config = loadConfig({
+    readDotenv: false,
+    env: { MATERIA_HOME: home, MATERIA_STORAGE_URL: `file://${join(home, "lake")}`, TEMPORAL_ADDRESS: server.address, MATERIA_TASK_QUEUE: taskQueue, ...settings },
+  });
+  const log = createLogger({ level: "error", format: "json" });
+  const env = createExecutionEnvironment(config, log);
+  const { worker, close } = await createMateriaWorker({ config, log, definitions, env });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    return await work({ home, config, env, client: new Client({ connection }), taskQueue });
+  } finally {
+    worker.shutdown();
+    await running;
+    await close();
+    await connection.close();
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
