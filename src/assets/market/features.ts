@@ -10,7 +10,7 @@ export const features = defineAsset({
   partitions: MARKET_MONTHS,
   // The previous month warms up the longest window (240 bars + 1).
   deps: [{ asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
-  codeVersion: "1",
+  codeVersion: "2",
   checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {
     if (!(ctx.upstreamPartitions.front_month_bars ?? []).includes(ctx.partitionKey!)) {

@@ -8,7 +8,7 @@ export const trainingSet = defineAsset({
   description: "The 43 features and the six labels with their weights, for bars whose every label is complete.",
   partitions: MARKET_MONTHS,
   deps: ["market/features", "market/labels"],
-  codeVersion: "1",
+  codeVersion: "2",
   async materialize() {
     return trainingSetSql();
   },

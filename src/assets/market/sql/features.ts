@@ -86,19 +86,15 @@ export function featuresSql(sql: SqlConnection, source: string, window: { start:
 WITH scales AS (
   -- every feature is a ratio of prices of one root: dividing by a per-root constant keeps every root's terms near 1
   SELECT root, avg(close) AS scale FROM ${source} WHERE ts >= ${warmUpFrom}::TIMESTAMP GROUP BY root
-), sessions AS (
-  SELECT *,
-    -- 35 session VWAP: a session's bars share one back-adjustment factor, which cancels in C / VWAP
-    close / nullif(sum((high + low + close) / 3 * volume) OVER session_to_t / sum(volume) OVER session_to_t, 0) - 1 AS session_vwap_dist
-  FROM ${source}
-  WHERE ts >= ${warmUpFrom}::TIMESTAMP
-  WINDOW session_to_t AS (PARTITION BY root, session_date ORDER BY ts ROWS UNBOUNDED PRECEDING)
 ), sorted AS (
   -- the one sort: from here on every window streams over rows in (root, ts) order
-  SELECT b.root, b.ts, b.symbol, b.session_date, b.session_minute, b.session_vwap_dist, b.volume::DOUBLE AS v,
+  SELECT b.root, b.ts, b.symbol, b.session_date, b.session_minute, b.volume::DOUBLE AS v,
+         -- 35 session VWAP (front_month_bars): a session's bars share one back-adjustment, which cancels in C / VWAP
+         b.close / nullif(b.session_vwap, 0) - 1 AS session_vwap_dist,
          b.open / s.scale AS open, b.high / s.scale AS high, b.low / s.scale AS low, b.close / s.scale AS close,
          ln(coalesce(b.roll_ratio, 1)) AS log_roll
-  FROM sessions b JOIN scales s ON s.root = b.root
+  FROM ${source} b JOIN scales s ON s.root = b.root
+  WHERE b.ts >= ${warmUpFrom}::TIMESTAMP
   ORDER BY b.root, b.ts
 ), numbered AS (
   SELECT *,

@@ -62,12 +62,16 @@ WITH outrights AS (
   JOIN outrights o ON o.root = r.root AND o.session_date = r.previous_session AND o.symbol = r.old_symbol AND o.ts = n.ts
   GROUP BY r.root, r.session_date
 ), front_bars AS (
-  SELECT b.*, row_number() OVER (PARTITION BY b.root, b.session_date ORDER BY b.ts) AS bar_in_session
+  SELECT b.*,
+         row_number() OVER session_to_t AS bar_in_session,
+         -- VWAP of typical prices from the session's first bar (one contract per session, so one price scale)
+         sum((b.high + b.low + b.close) / 3 * b.volume) OVER session_to_t / sum(b.volume) OVER session_to_t AS session_vwap
   FROM outrights b
   JOIN front f ON f.root = b.root AND f.session_date = b.session_date AND f.front_symbol = b.symbol
+  WINDOW session_to_t AS (PARTITION BY b.root, b.session_date ORDER BY b.ts ROWS UNBOUNDED PRECEDING)
 )
 SELECT b.root, b.ts, b.ts_event, b.symbol, b.expiry, b.open, b.high, b.low, b.close, b.volume,
-       b.session_date, b.session_minute,
+       b.session_date, b.session_minute, b.session_vwap,
        CASE WHEN b.bar_in_session = 1 THEN r.roll_ratio END AS roll_ratio
 FROM front_bars b
 LEFT JOIN roll_ratios r ON r.root = b.root AND r.session_date = b.session_date
