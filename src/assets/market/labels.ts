@@ -2,7 +2,7 @@
 import { defineAsset, MaterializeError, timeWindowMapping } from "../../core";
 import { MARKET_MONTHS } from "./layout";
 import { labelRunningSumsSql, labelsSelectSql } from "./sql/label-weights";
-import { labelEventsSql, labelTouchesSql } from "./sql/labels";
+import { labelBarsSql, labelEventsSql, labelTouchesSql } from "./sql/labels";
 
 export const labels = defineAsset({
   key: "market/labels",
@@ -13,12 +13,13 @@ export const labels = defineAsset({
     { asset: "market/front_month_bars", mapping: timeWindowMapping({ endOffset: 1, allowNonexistentUpstream: true }) },
     "market/features",
   ],
-  codeVersion: "1",
+  codeVersion: "2",
   async materialize(ctx) {
     if (!(ctx.upstreamPartitions.front_month_bars ?? []).includes(ctx.partitionKey!)) {
       throw new MaterializeError(`market/front_month_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/front_month_bars for this month first." });
     }
-    await ctx.sql.run(labelTouchesSql(ctx.sql, ctx.timeWindow!));
+    await ctx.sql.run(labelBarsSql(ctx.sql, ctx.timeWindow!));
+    await ctx.sql.run(labelTouchesSql(ctx.sql));
     await ctx.sql.run(labelEventsSql());
     await ctx.sql.run(labelRunningSumsSql());
     ctx.addMetadata({ nextMonthRead: (ctx.upstreamPartitions.front_month_bars ?? []).length > 1 });
