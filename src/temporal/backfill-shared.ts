@@ -20,6 +20,12 @@ export interface BackfillInput {
   skip?: SkipMode;
   /** Partition runs at once. Default 2. Ignored (1) when an asset depends on its own earlier partitions. */
   maxConcurrentRuns?: number;
+  /**
+   * Ordered backfills only: consecutive partitions per run (default 12). One
+   * run plans their steps together, so month m+1's ingest overlaps month m's
+   * transforms and an asset reading the next partition runs after it.
+   */
+  partitionsPerRun?: number;
 }
 
 export interface BackfillPlan {
@@ -30,6 +36,13 @@ export interface BackfillPlan {
   skipped: string[];
   /** True when partitions must run one after another (self-dependency). */
   ordered: boolean;
+  /** Consecutive partitions per run: 1 unless ordered. */
+  partitionsPerRun: number;
+  /**
+   * Selection of the assets that read later partitions (and their downstream):
+   * re-run for a window's last partition once the next window has published.
+   */
+  lookAheadSelection?: string;
 }
 
 export interface BackfillFailure {
@@ -64,6 +77,8 @@ export interface BackfillState {
   failed: number;
   failures: BackfillFailure[];
   startedAt: string;
+  /** The last partition of the previous window, whose look-ahead assets wait for the next window. */
+  pendingLookAhead?: string;
 }
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>("progress");

@@ -7,6 +7,8 @@ import { generateMarketMonths } from "../../src/assets/market/vendor";
 import { generateTtbMonths } from "../../src/assets/ttb";
 import { loadDefinitions } from "../../src/definitions";
 import { followBackfill, startBackfill } from "../../src/cli/backfill-progress";
+import { assetStatuses, partitionContext } from "../../src/execution";
+import { runWorkflowId } from "../../src/temporal/shared";
 import { startHarness, type Harness } from "../support/temporal-harness";
 
 describe("the shipped pipelines through Temporal", () => {
@@ -41,10 +43,11 @@ describe("the shipped pipelines through Temporal", () => {
     expect(facts.checks.filter((c) => !c.passed && c.severity === "error")).toEqual([]);
   });
 
-  it("market: three months from vendor files to the training set, in order", async () => {
+  it("market: three months from vendor files to the training set, in windows of two months, labels complete across windows", async () => {
     const months = ["2025-08", "2025-09", "2025-10"];
     await generateMarketMonths({ store: harness.env.store, from: months[0]!, to: months[2]! });
-    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { job: "market_monthly", from: months[0], to: months[2], maxConcurrentRuns: 2 });
+    // Windows [08, 09] and [10]: labels of 09 read 10's bars, so they re-run once the second window published.
+    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { job: "market_monthly", from: months[0], to: months[2], partitionsPerRun: 2 });
     const summary = await followBackfill(handle, { bar: false });
     expect(summary).toMatchObject({ status: "succeeded", done: 3, failed: 0 });
     for (const asset of ["market/raw_bars", "market/raw_bars_rejects", "market/front_month_bars", "market/features", "market/labels", "market/training_set"]) {
@@ -55,5 +58,14 @@ describe("the shipped pipelines through Temporal", () => {
     const training = (await harness.env.catalog.readManifest("market/training_set", "2025-09"))!;
     expect(training.rowCount).toBeGreaterThan(10_000);
     expect(training.checks.filter((c) => !c.passed && c.severity === "error")).toEqual([]);
+
+    // Every month but the last read the next month's bars, and nothing is left stale by the backfill.
+    const nextMonthRead = await Promise.all(months.map(async (m) => (await harness.env.catalog.readManifest("market/labels", m))!.metadata.nextMonthRead));
+    expect(nextMonthRead).toEqual([true, true, false]);
+    const context = await partitionContext(definitions, harness.env.catalog);
+    const statuses = await assetStatuses(definitions, harness.env, { assets: ["market/labels", "market/training_set"], partitions: months, context });
+    expect(statuses.filter((s) => s.status.status !== "fresh").map((s) => `${s.asset}[${s.partition}] ${s.status.status}`)).toEqual([]);
+    const windowRun = await harness.client.workflow.getHandle(runWorkflowId({ job: "market_monthly" }, ["2025-08", "2025-09"])).describe();
+    expect(windowRun.status.name).toBe("COMPLETED");
   });
 });

@@ -6,10 +6,46 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
-import { MateriaError, PlanningError, type Definitions } from "../../core";
+import { MateriaError, PlanningError, type Definitions, type PartitionKeyContext } from "../../core";
 import { assetStatuses, partitionContext, selectionKeys, type ExecutionEnvironment } from "../../execution";
 import type { BackfillInput, BackfillPlan } from "../backfill-shared";
 import type { RunSummary } from "../shared";
+
+/** Ordered backfills: a year of monthly partitions per run by default; bounded so one run's history stays small. */
+const DEFAULT_PARTITIONS_PER_RUN = 12;
+const MAX_PARTITIONS_PER_RUN = 120;
+
+/**
+ * Selected assets that read a later partition of a selected asset (e.g. labels
+ * reading the next month's bars), and everything selected downstream of them:
+ * a window's last partition re-runs these once the next window has published.
+ */
+function lookAheadAssets(definitions: Definitions, assets: string[], probe: string | undefined, context: PartitionKeyContext): string[] {
+  if (probe === undefined) return [];
+  const selected = new Set(assets);
+  const reading = new Set(
+    assets.filter((key) => {
+      const node = definitions.graph.node(key);
+      return node.deps.some((dep) => {
+        const upstream = definitions.graph.node(dep.asset);
+        if (!selected.has(dep.asset) || upstream.partitions === undefined || node.partitions === undefined) return false;
+        const mapped = dep.mapping.upstreamFor(probe, node.partitions, upstream.partitions, context);
+        return [...mapped.keys, ...mapped.nonexistent].some((key) => key > probe);
+      });
+    }),
+  );
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const key of assets) {
+      if (!reading.has(key) && definitions.graph.node(key).deps.some((dep) => reading.has(dep.asset))) {
+        reading.add(key);
+        grew = true;
+      }
+    }
+  }
+  return assets.filter((key) => reading.has(key));
+}
 
 export function createBackfillActivities(definitions: Definitions, env: ExecutionEnvironment, client: Client | undefined) {
   return {
@@ -44,7 +80,16 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
         const ordered = assets.some((key) =>
           definitions.graph.node(key).deps.some((d) => d.self || (selected.has(d.asset) && definitions.graph.node(d.asset).partitions !== undefined && d.mapping.kind !== "identity" && d.mapping.kind !== "all")),
         );
-        return { job: input.job, partitions: partitions.filter((p) => !skipped.includes(p)), skipped, ordered };
+        const toRun = partitions.filter((p) => !skipped.includes(p));
+        const lookAhead = ordered ? lookAheadAssets(definitions, assets, toRun[0], context) : [];
+        return {
+          job: input.job,
+          partitions: toRun,
+          skipped,
+          ordered,
+          partitionsPerRun: ordered ? Math.max(1, Math.min(input.partitionsPerRun ?? DEFAULT_PARTITIONS_PER_RUN, MAX_PARTITIONS_PER_RUN)) : 1,
+          ...(lookAhead.length > 0 ? { lookAheadSelection: lookAhead.map((key) => `key:${key}`).join(" or ") } : {}),
+        };
       } catch (error) {
         if (error instanceof MateriaError) throw ApplicationFailure.create({ type: error.name, message: error.describe(), nonRetryable: true });
         throw error;

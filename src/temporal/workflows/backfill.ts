@@ -1,10 +1,15 @@
 /**
- * The backfill workflow: one run per partition, as child workflows with the
- * canonical run id (so a partition already running elsewhere is joined, not
- * run twice), at most `maxConcurrentRuns` at once — in order, one at a time,
- * when an asset reads its own earlier partitions. Answers a progress query,
- * pauses and resumes on signals, cancels its children when cancelled, and
- * continues-as-new long before history limits (thousands of partitions).
+ * The backfill workflow: runs as child workflows with the canonical run id
+ * (so a partition already running elsewhere is joined, not run twice).
+ * Independent partitions: one run per partition, at most `maxConcurrentRuns`
+ * at once. Ordered partitions (an asset reads other partitions, e.g. the
+ * previous month): one run per window of consecutive partitions, windows one
+ * after another; inside a window the run plans every step of every partition
+ * together, so independent steps of neighbouring months overlap and an asset
+ * reading the next month runs after it. Assets reading the next partition
+ * are re-run for a window's last partition once the next window published.
+ * Answers a progress query, pauses and resumes on signals, cancels its
+ * children when cancelled, and continues-as-new long before history limits.
  */
 import {
   ApplicationFailure,
@@ -26,7 +31,7 @@ import {
   type BackfillSummary,
 } from "../backfill-shared";
 import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
-import { RUN_FAILED_ERROR, runWorkflowId } from "../shared";
+import { RUN_FAILED_ERROR, runWorkflowId, type RunSummary } from "../shared";
 import { runOrJoin } from "./canonical-run";
 
 const { planBackfill } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "10 minutes", retry: { maximumAttempts: 5 } });
@@ -46,15 +51,18 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
   upsertSearchAttributes([{ key: MATERIA_KIND, value: "backfill" }, ...(state.plan.job ? [{ key: MATERIA_JOB, value: state.plan.job }] : [])]);
 
   const limit = state.plan.ordered ? 1 : Math.max(1, Math.min(input.maxConcurrentRuns ?? 2, 100));
+  const windowSize = state.plan.partitionsPerRun ?? 1;
   const startedHere = { count: 0 };
   const inFlight = new Set<Promise<void>>();
   while (state.next < state.plan.partitions.length && startedHere.count < RUNS_PER_EXECUTION) {
+    // `running` counts partitions: an ordered window waits for the previous one to finish.
     await condition(() => !paused && running < limit);
-    const partition = state.plan.partitions[state.next++]!;
+    const window = state.plan.partitions.slice(state.next, state.next + windowSize);
+    state.next += window.length;
     startedHere.count++;
-    running++;
-    const promise: Promise<void> = runPartition(state, partition).finally(() => {
-      running--;
+    running += window.length;
+    const promise: Promise<void> = runWindow(state, window).finally(() => {
+      running -= window.length;
       inFlight.delete(promise);
     });
     inFlight.add(promise);
@@ -81,17 +89,48 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
   return summary;
 }
 
-async function runPartition(state: BackfillState, partition: string): Promise<void> {
-  const target = { ...(state.input.job !== undefined ? { job: state.input.job } : {}), ...(state.input.selection !== undefined ? { selection: state.input.selection } : {}) };
-  const workflowId = runWorkflowId(target, [partition]);
+function targetOf(state: BackfillState): { job?: string; selection?: string } {
+  return { ...(state.input.job !== undefined ? { job: state.input.job } : {}), ...(state.input.selection !== undefined ? { selection: state.input.selection } : {}) };
+}
+
+async function runWindow(state: BackfillState, window: string[]): Promise<void> {
+  await runPartitions(state, targetOf(state), window);
+  const lookAhead = state.plan.lookAheadSelection;
+  if (lookAhead === undefined) return;
+  // The window just published the partition after the previous window's last one.
+  const previous = state.pendingLookAhead;
+  state.pendingLookAhead = window[window.length - 1];
+  if (previous !== undefined) await runPartitions(state, { selection: lookAhead }, [previous], { recount: true });
+}
+
+/**
+ * One run over `partitions`; a partition counts as done when every step of it
+ * published. `recount`: the partitions were counted done before (a look-ahead
+ * re-run): only a failure changes the counts.
+ */
+async function runPartitions(state: BackfillState, target: { job?: string; selection?: string }, partitions: string[], options: { recount?: boolean } = {}): Promise<void> {
+  const workflowId = runWorkflowId(target, partitions);
+  let summary: RunSummary | undefined;
+  let message = "run failed";
   try {
     // Cancelling the backfill cancels the runs it started.
-    const { summary } = await runOrJoin(target, [partition], ParentClosePolicy.REQUEST_CANCEL);
-    if (summary.status === "succeeded") state.done++;
-    else recordFailure(state, partition, workflowId, "run failed");
+    summary = (await runOrJoin(target, partitions, ParentClosePolicy.REQUEST_CANCEL)).summary;
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    recordFailure(state, partition, workflowId, cause instanceof Error ? cause.message : String(cause));
+    message = cause instanceof Error ? cause.message : String(cause);
+    // A failed run's failure carries its summary: partitions whose steps all published still count as done.
+    summary = cause instanceof ApplicationFailure ? (cause.details?.[0] as RunSummary | undefined) : undefined;
+  }
+  for (const partition of partitions) {
+    const steps = summary?.steps.filter((step) => step.partition === partition || step.partition === null) ?? [];
+    const published = summary !== undefined && summary.status === "succeeded" ? true : steps.length > 0 && steps.every((step) => step.status === "published");
+    if (published) {
+      if (!options.recount) state.done++;
+      continue;
+    }
+    if (options.recount) state.done--;
+    const failedStep = steps.find((step) => step.status !== "published");
+    recordFailure(state, partition, workflowId, failedStep ? `${failedStep.step}: ${failedStep.status}${failedStep.error ? ` (${failedStep.error})` : ""}` : message);
   }
 }
 
