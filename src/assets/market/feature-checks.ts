@@ -15,8 +15,11 @@ export const featureNullRateCheck: CheckSpec = {
   description: `Each feature is NULL in at most ${MAX_NULL_RATE * 100}% of bars after each root's first ${WARM_UP_BARS} bars.`,
   blocking: true,
   check: `
-    WITH warmed AS (
-      SELECT * FROM output QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts) > ${WARM_UP_BARS}
+    WITH warm_from AS (
+      -- each root's first bar after warm-up; ranking only (root, ts) keeps the sort narrow
+      SELECT root, ts FROM (SELECT root, ts, row_number() OVER (PARTITION BY root ORDER BY ts) AS bar FROM output) WHERE bar = ${WARM_UP_BARS + 1}
+    ), warmed AS (
+      SELECT o.* FROM output o JOIN warm_from w ON w.root = o.root AND o.ts >= w.ts
     ), rates AS (
       -- one pass over the bars for all 43 rates
       SELECT ${FEATURE_NAMES.map((name) => `avg((${name} IS NULL)::DOUBLE) AS ${name}`).join(", ")} FROM warmed
@@ -46,13 +49,14 @@ export const noLookAheadCheck: CheckSpec = {
     const differs = FEATURE_NAMES.map(
       (name) => `(a.${name} IS DISTINCT FROM b.${name} AND NOT abs(a.${name} - b.${name}) <= ${LOOK_AHEAD_TOLERANCE} * greatest(1, abs(a.${name})))`,
     );
+    await sql.run(`CREATE OR REPLACE TEMP TABLE features_until_cut AS ${recomputed}`);
     const failing = await sql.all(`
-      WITH recomputed AS (${recomputed})
+      WITH recomputed AS (SELECT * FROM features_until_cut)
       SELECT a.root, a.ts, [${FEATURE_NAMES.map((name, i) => `CASE WHEN ${differs[i] ?? "false"} THEN '${name}' END`).join(", ")}] AS features
       FROM output a JOIN recomputed b ON b.root = a.root AND b.ts = a.ts
       WHERE ${differs.join(" OR ")}
       LIMIT 10`);
-    const [compared] = await sql.all<{ n: bigint }>(`WITH recomputed AS (${recomputed}) SELECT count(*) AS n FROM recomputed`);
+    const [compared] = await sql.all<{ n: bigint }>("SELECT count(*) AS n FROM features_until_cut");
     return {
       passed: failing.length === 0,
       measured: failing.length,

@@ -9,7 +9,7 @@ export const frontMonthBars = defineAsset({
   partitions: MARKET_MONTHS,
   // The previous month decides the front contract of the month's first session.
   deps: [{ asset: "market/raw_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
-  codeVersion: "2",
+  codeVersion: "3",
   async materialize(ctx) {
     if (!(ctx.upstreamPartitions.raw_bars ?? []).includes(ctx.partitionKey!)) {
       throw new MaterializeError(`market/raw_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/raw_bars for this month first." });
