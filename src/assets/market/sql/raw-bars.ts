@@ -37,7 +37,6 @@ SELECT * FROM read_csv(${sql.literal(path)},
 export function validateVendorRowsSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
   const startNs = `${BigInt(window.start.getTime()) * 1_000_000n}`;
   const endNs = `${BigInt(window.end.getTime()) * 1_000_000n}`;
-  const raw = VENDOR_COLUMNS.join(", ");
   return `
 CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.typed} AS
 WITH symbol_kinds AS (
@@ -50,7 +49,9 @@ WITH symbol_kinds AS (
               ELSE regexp_extract(symbol, ${sql.literal(OUTRIGHT_PATTERN)}, 1) END AS root
   FROM (SELECT DISTINCT symbol FROM ${RAW_TABLES.vendorRows})
 ), typed AS (
-  SELECT ${VENDOR_COLUMNS.map((c) => `v.${c}`).join(", ")},
+  -- raw text stays in vendor_rows (rejects fetch it back by row id): copying ten strings per row costs more than the casts
+  SELECT v.rowid AS line, v.symbol,
+    ${VENDOR_COLUMNS.map((c) => `v.${c} IS NULL`).join(" OR ")} AS missing_field,
     TRY_CAST(v.ts_event AS BIGINT) AS ts_ns,
     TRY_CAST(v.rtype AS INTEGER) AS rtype_int,
     TRY_CAST(v.publisher_id AS INTEGER) AS publisher_int,
@@ -67,7 +68,7 @@ WITH symbol_kinds AS (
 )
 SELECT *,
   CASE
-    WHEN ${VENDOR_COLUMNS.map((c) => `${c} IS NULL`).join(" OR ")} THEN 'missing_field'
+    WHEN missing_field THEN 'missing_field'
     WHEN ts_ns IS NULL THEN 'ts_event_not_integer'
     WHEN rtype_int IS NULL OR publisher_int IS NULL OR instrument_int IS NULL THEN 'id_not_integer'
     WHEN open_fx IS NULL OR high_fx IS NULL OR low_fx IS NULL OR close_fx IS NULL THEN 'price_not_integer'
@@ -101,9 +102,13 @@ WITH valid AS (
 SELECT *, year(make_timestamp(ts_ns // 1000)) AS ts_year FROM ranked;
 
 CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.rejects} AS
-SELECT ${raw}, CAST(NULL AS VARCHAR) AS raw_line, reason FROM ${RAW_TABLES.typed} WHERE reason IS NOT NULL
-UNION ALL
-SELECT ${raw}, NULL, 'duplicate' FROM ${RAW_TABLES.accepted} WHERE copy_rank > 1
+WITH refused AS (
+  SELECT line, reason FROM ${RAW_TABLES.typed} WHERE reason IS NOT NULL
+  UNION ALL
+  SELECT line, 'duplicate' FROM ${RAW_TABLES.accepted} WHERE copy_rank > 1
+)
+SELECT ${VENDOR_COLUMNS.map((c) => `v.${c}`).join(", ")}, CAST(NULL AS VARCHAR) AS raw_line, r.reason
+FROM refused r JOIN ${RAW_TABLES.vendorRows} v ON v.rowid = r.line
 UNION ALL
 SELECT ${VENDOR_COLUMNS.map(() => "NULL").join(", ")}, csv_line, 'unparseable_line: ' || error_type || ': ' || error_message FROM ${RAW_TABLES.lineErrors};
 `;
