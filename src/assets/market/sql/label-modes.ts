@@ -59,3 +59,23 @@ export function allBarriers(): Barrier[] {
 
 /** Bars per block when searching for the first touch: every horizon is a multiple of it. */
 export const TOUCH_BLOCK = 15;
+
+/**
+ * A label's span (t, t1] ends at the first touch of either of its barriers,
+ * so modes with the same two barriers (long and short scalp: ±1σ√h) end at
+ * the same bar and share held bars, concurrency and weights.
+ */
+export interface LabelSpan {
+  /** The barrier set's name when both directions share the span, else the mode's. */
+  name: string;
+  modes: LabelMode[];
+}
+
+export function labelSpans(): LabelSpan[] {
+  const byBarriers = new Map<string, LabelMode[]>();
+  for (const mode of LABEL_MODES) {
+    const key = [profitBarrier(mode).name, stopBarrier(mode).name].sort().join("|");
+    byBarriers.set(key, [...(byBarriers.get(key) ?? []), mode]);
+  }
+  return [...byBarriers.values()].map((modes) => ({ name: modes.length > 1 ? modes[0]!.set.name : modes[0]!.mode, modes }));
+}

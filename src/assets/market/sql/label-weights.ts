@@ -7,16 +7,20 @@
  * c_u is a running sum of +1 (a label opened at u − 1) and −1 (labels whose
  * span ended at u − 1); running sums of 1/c_u and r_u/c_u turn both weights
  * into a difference between t1 and t, read with a lead by the bars held.
+ * Modes with the same two barriers share one span (label-modes.ts).
  * Spans never cross roots, so the sums run over all roots in (root, ts) order.
  */
-import { BARRIER_SETS, LABEL_MODES } from "./label-modes";
+import { BARRIER_SETS, labelSpans } from "./label-modes";
+
+/** Spans computed once each (long and short scalp share one); `held` is any of its modes' bars held. */
+const SPANS = labelSpans().map((span) => ({ name: span.name, modes: span.modes, held: `${span.modes[0]!.mode}_held` }));
 
 /** Statements building `label_running`: per bar read, each mode's running sums. */
 export function labelRunningSumsSql(): string {
-  const ends = LABEL_MODES.map((m) => `SELECT g + ${m.mode}_held + 1 AS g, '${m.mode}' AS mode FROM label_events WHERE ${m.mode}_held IS NOT NULL`);
+  const ends = SPANS.map((s) => `SELECT g + ${s.held} + 1 AS g, '${s.name}' AS span FROM label_events WHERE ${s.held} IS NOT NULL`);
   return `
 CREATE OR REPLACE TEMP TABLE label_span_ends AS
-SELECT g, ${LABEL_MODES.map((m) => `count(*) FILTER (WHERE mode = '${m.mode}') AS ${m.mode}_ends`).join(", ")}
+SELECT g, ${SPANS.map((s) => `count(*) FILTER (WHERE span = '${s.name}') AS ${s.name}_ends`).join(", ")}
 FROM (
   ${ends.join("\n  UNION ALL ")}
 )
@@ -28,22 +32,22 @@ WITH returns AS (
 ), opened_and_ended AS (
   -- the joins do not keep the row order the running sums need: sort by g again
   SELECT r.*,
-    ${LABEL_MODES.map((m) => `(e.${m.mode}_held IS NOT NULL)::INTEGER AS ${m.mode}_opens, coalesce(x.${m.mode}_ends, 0) AS ${m.mode}_ends`).join(",\n    ")}
+    ${SPANS.map((s) => `(e.${s.held} IS NOT NULL)::INTEGER AS ${s.name}_opens, coalesce(x.${s.name}_ends, 0) AS ${s.name}_ends`).join(",\n    ")}
   FROM returns r
   LEFT JOIN label_events e ON e.g = r.g
   LEFT JOIN label_span_ends x ON x.g = r.g
   ORDER BY r.g
 ), deltas AS (
-  SELECT *, ${LABEL_MODES.map((m) => `coalesce(lag(${m.mode}_opens) OVER (), 0) - ${m.mode}_ends AS ${m.mode}_delta`).join(", ")}
+  SELECT *, ${SPANS.map((s) => `coalesce(lag(${s.name}_opens) OVER (), 0) - ${s.name}_ends AS ${s.name}_delta`).join(", ")}
   FROM opened_and_ended
 ), concurrency AS (
-  SELECT *, ${LABEL_MODES.map((m) => `sum(${m.mode}_delta) OVER (ROWS UNBOUNDED PRECEDING) AS ${m.mode}_c`).join(", ")}
+  SELECT *, ${SPANS.map((s) => `sum(${s.name}_delta) OVER (ROWS UNBOUNDED PRECEDING) AS ${s.name}_c`).join(", ")}
   FROM deltas
 )
 SELECT g, ts, log_close,
-  ${LABEL_MODES.map(
-    (m) => `sum(CASE WHEN ${m.mode}_c > 0 THEN 1.0 / ${m.mode}_c ELSE 0 END) OVER (ROWS UNBOUNDED PRECEDING) AS ${m.mode}_inverse_c,
-  sum(CASE WHEN ${m.mode}_c > 0 THEN r / ${m.mode}_c ELSE 0 END) OVER (ROWS UNBOUNDED PRECEDING) AS ${m.mode}_attributed`,
+  ${SPANS.map(
+    (s) => `sum(CASE WHEN ${s.name}_c > 0 THEN 1.0 / ${s.name}_c ELSE 0 END) OVER (ROWS UNBOUNDED PRECEDING) AS ${s.name}_inverse_c,
+  sum(CASE WHEN ${s.name}_c > 0 THEN r / ${s.name}_c ELSE 0 END) OVER (ROWS UNBOUNDED PRECEDING) AS ${s.name}_attributed`,
   ).join(",\n  ")}
 FROM concurrency;
 `;
@@ -51,16 +55,21 @@ FROM concurrency;
 
 /** The wide result: per root and bar, each mode's label, end time, return, uniqueness and weight. */
 export function labelsSelectSql(): string {
-  const atEnd = LABEL_MODES.flatMap((m) =>
-    ["ts", "log_close", `${m.mode}_inverse_c`, `${m.mode}_attributed`].map((column) => `lead(r.${column}, e.${m.mode}_held) OVER by_g AS ${m.mode}_end_${column.replace(`${m.mode}_`, "")}`),
+  const atEnd = SPANS.flatMap((s) =>
+    [`ts AS ${s.name}_end_ts`, `log_close AS ${s.name}_end_log_close`, `${s.name}_inverse_c AS ${s.name}_end_inverse_c`, `${s.name}_attributed AS ${s.name}_end_attributed`].map((column) => {
+      const [value, name] = column.split(" AS ");
+      return `lead(r.${value}, e.${s.held}) OVER by_g AS ${name}`;
+    }),
   );
-  const columns = LABEL_MODES.map((m) => {
-    const attributed = `abs(${m.mode}_end_attributed - ${m.mode}_attributed)`;
-    return `${m.mode}::TINYINT AS ${m.mode},
-  ${m.mode}_end_ts AS ${m.mode}_t1,
-  ${m.direction} * (${m.mode}_end_log_close - log_close) AS ${m.mode}_ret,
-  (${m.mode}_end_inverse_c - ${m.mode}_inverse_c) / ${m.mode}_held AS ${m.mode}_uniqueness,
-  ${attributed} / nullif(avg(${attributed}) OVER (), 0) AS ${m.mode}_weight`;
+  const columns = SPANS.flatMap((s) => {
+    const attributed = `abs(${s.name}_end_attributed - ${s.name}_attributed)`;
+    return s.modes.map(
+      (m) => `${m.mode}::TINYINT AS ${m.mode},
+  ${s.name}_end_ts AS ${m.mode}_t1,
+  ${m.direction} * (${s.name}_end_log_close - log_close) AS ${m.mode}_ret,
+  (${s.name}_end_inverse_c - ${s.name}_inverse_c) / ${s.held} AS ${m.mode}_uniqueness,
+  ${attributed} / nullif(avg(${attributed}) OVER (), 0) AS ${m.mode}_weight`,
+    );
   });
   return `
 WITH spans AS (
