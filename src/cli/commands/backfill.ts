@@ -21,6 +21,7 @@ interface BackfillOptions {
   to?: string;
   skip: SkipMode;
   concurrency: string;
+  partitionsPerRun: string;
   wait: boolean;
   json?: boolean;
 }
@@ -51,6 +52,7 @@ export function registerBackfill(program: Command): void {
     .option("--to <key>", "last partition (inclusive)")
     .option("--skip <mode>", "none | existing | fresh", "none")
     .option("--concurrency <n>", "partition runs at once", "2")
+    .option("--partitions-per-run <n>", "ordered backfills: consecutive partitions planned as one run", "12")
     .option("--no-wait", "start and return the backfill id")
     .option("--json", "print JSON")
     .action(async (options: BackfillOptions) => {
@@ -59,6 +61,8 @@ export function registerBackfill(program: Command): void {
       if (!["none", "existing", "fresh"].includes(options.skip)) throw new RuntimeError("USAGE", `--skip must be none, existing or fresh (got "${options.skip}").`);
       const concurrency = Number(options.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new RuntimeError("USAGE", `--concurrency must be a positive integer (got "${options.concurrency}").`);
+      const partitionsPerRun = Number(options.partitionsPerRun);
+      if (!Number.isInteger(partitionsPerRun) || partitionsPerRun < 1) throw new RuntimeError("USAGE", `--partitions-per-run must be a positive integer (got "${options.partitionsPerRun}").`);
       // Validate locally first: unknown job/selection or bad keys fail before anything starts.
       const definitions = loadDefinitions();
       if (options.job) definitions.job(options.job);
@@ -66,7 +70,7 @@ export function registerBackfill(program: Command): void {
       const partitions = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
       if (!partitions) throw new RuntimeError("USAGE", "The selected assets are not partitioned: nothing to backfill.", { hint: "Use `materia materialize` for unpartitioned assets." });
       partitions.keysInRange(options.from, options.to);
-      const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency };
+      const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency, partitionsPerRun };
       await withClient(async (client, taskQueue, uiUrl, namespace) => {
         const handle = await startBackfill(client, taskQueue, input);
         const link = `${uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(handle.workflowId)}`;

@@ -123,7 +123,7 @@ async function runPartitions(state: BackfillState, target: { job?: string; selec
   }
   for (const partition of partitions) {
     const steps = summary?.steps.filter((step) => step.partition === partition || step.partition === null) ?? [];
-    const published = summary !== undefined && summary.status === "succeeded" ? true : steps.length > 0 && steps.every((step) => step.status === "published");
+    const published = summary?.status === "succeeded" || (steps.length > 0 && steps.every((step) => step.status === "published"));
     if (published) {
       if (!options.recount) state.done++;
       continue;
