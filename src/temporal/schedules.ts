@@ -7,7 +7,7 @@
  * partitions, which may run side by side; the same partition never runs
  * twice at once because every run of it has the same workflow id.
  */
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from "@temporalio/client";
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from "@temporalio/client";
 import type { Definitions, ScheduleDefinition } from "../core";
 import type { scheduledRunWorkflow } from "./workflows";
 
@@ -46,19 +46,41 @@ function fingerprint(schedule: ScheduleDefinition, taskQueue: string): string {
   return JSON.stringify([schedule.cron, schedule.timezone, schedule.job, schedule.paused, schedule.description ?? null, taskQueue]);
 }
 
+/** The fingerprint of the schedule as the server has it now (describe is consistent, unlike list), or null when absent. */
+async function currentFingerprint(client: Client, id: string): Promise<string | null> {
+  try {
+    const description = await client.schedule.getHandle(id).describe();
+    return (description.memo?.materiaFingerprint as string | undefined) ?? "";
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return null;
+    throw error;
+  }
+}
+
 export async function syncSchedules(client: Client, definitions: Definitions, taskQueue: string): Promise<SyncResult> {
   const result: SyncResult = { created: [], updated: [], unchanged: [], deleted: [] };
-  const existing = new Map<string, string | undefined>();
+  // Listing goes through visibility, which lags: it only finds schedules to delete; each desired one is described.
+  const existing = new Set<string>();
   for await (const summary of client.schedule.list()) {
-    if (summary.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) existing.set(summary.scheduleId, summary.memo?.materiaFingerprint as string | undefined);
+    if (summary.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) existing.add(summary.scheduleId);
   }
   for (const schedule of definitions.schedules.values()) {
     const options = desiredOptions(schedule, taskQueue);
     const id = options.scheduleId;
-    if (!existing.has(id)) {
-      await client.schedule.create(options);
-      result.created.push(schedule.name);
-    } else if (existing.get(id) !== fingerprint(schedule, taskQueue)) {
+    let current = await currentFingerprint(client, id);
+    if (current === null) {
+      try {
+        await client.schedule.create(options);
+        result.created.push(schedule.name);
+        existing.delete(id);
+        continue;
+      } catch (error) {
+        // Created by someone else between our describe and create: compare theirs like any existing one.
+        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+        current = await currentFingerprint(client, id);
+      }
+    }
+    if (current !== fingerprint(schedule, taskQueue)) {
       // Memo cannot be updated in place: recreate so spec, action, policies and memo all match.
       await client.schedule.getHandle(id).delete();
       await client.schedule.create(options);
@@ -71,10 +93,11 @@ export async function syncSchedules(client: Client, definitions: Definitions, ta
   for (const id of existing.keys()) {
     try {
       await client.schedule.getHandle(id).delete();
+      result.deleted.push(id.slice(SCHEDULE_ID_PREFIX.length));
     } catch (error) {
+      // A lagging list can still show a schedule deleted moments ago.
       if (!(error instanceof ScheduleNotFoundError)) throw error;
     }
-    result.deleted.push(id.slice(SCHEDULE_ID_PREFIX.length));
   }
   return result;
 }
