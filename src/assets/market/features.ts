@@ -1,7 +1,7 @@
 /** Stage 3: front-month bars → 43 features per root and bar (see sql/features.ts). */
-import { defineAsset, MaterializeError, timeWindowMapping } from "../../core";
+import { defineAsset, timeWindowMapping } from "../../core";
 import { featureNullRateCheck, noLookAheadCheck } from "./feature-checks";
-import { MARKET_MONTHS } from "./layout";
+import { MARKET_MONTHS, requireMonthOf } from "./layout";
 import { featuresSql } from "./sql/features";
 
 export const features = defineAsset({
@@ -13,9 +13,7 @@ export const features = defineAsset({
   codeVersion: "2",
   checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {
-    if (!(ctx.upstreamPartitions.front_month_bars ?? []).includes(ctx.partitionKey!)) {
-      throw new MaterializeError(`market/front_month_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/front_month_bars for this month first." });
-    }
+    requireMonthOf(ctx, "front_month_bars");
     return featuresSql(ctx.sql, "front_month_bars", ctx.timeWindow!);
   },
 });

@@ -1,6 +1,6 @@
 /** Stage 2: raw bars → one front-contract series per root, with the ratio at each roll. */
-import { defineAsset, MaterializeError, timeWindowMapping } from "../../core";
-import { MARKET_MONTHS } from "./layout";
+import { defineAsset, timeWindowMapping } from "../../core";
+import { MARKET_MONTHS, requireMonthOf } from "./layout";
 import { frontMonthSql } from "./sql/front-month";
 
 export const frontMonthBars = defineAsset({
@@ -11,9 +11,7 @@ export const frontMonthBars = defineAsset({
   deps: [{ asset: "market/raw_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
   codeVersion: "3",
   async materialize(ctx) {
-    if (!(ctx.upstreamPartitions.raw_bars ?? []).includes(ctx.partitionKey!)) {
-      throw new MaterializeError(`market/raw_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/raw_bars for this month first." });
-    }
+    requireMonthOf(ctx, "raw_bars");
     return frontMonthSql(ctx.sql, ctx.timeWindow!);
   },
 });

@@ -1,6 +1,6 @@
 /** Stage 4: front-month bars (+ the features' rv_60) → triple-barrier labels in six modes, with sample weights. */
-import { defineAsset, MaterializeError, timeWindowMapping } from "../../core";
-import { MARKET_MONTHS } from "./layout";
+import { defineAsset, timeWindowMapping } from "../../core";
+import { MARKET_MONTHS, requireMonthOf } from "./layout";
 import { labelRunningSumsSql, labelsSelectSql } from "./sql/label-weights";
 import { labelBarsSql, labelEventsSql, labelTouchesSql } from "./sql/labels";
 
@@ -15,9 +15,7 @@ export const labels = defineAsset({
   ],
   codeVersion: "2",
   async materialize(ctx) {
-    if (!(ctx.upstreamPartitions.front_month_bars ?? []).includes(ctx.partitionKey!)) {
-      throw new MaterializeError(`market/front_month_bars has no data for ${ctx.partitionKey!}.`, { hint: "Materialize market/front_month_bars for this month first." });
-    }
+    requireMonthOf(ctx, "front_month_bars");
     await ctx.sql.run(labelBarsSql(ctx.sql, ctx.timeWindow!));
     await ctx.sql.run(labelTouchesSql(ctx.sql));
     await ctx.sql.run(labelEventsSql());

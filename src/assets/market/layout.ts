@@ -2,9 +2,19 @@
  * Where the vendor's monthly files land and what they look like: shared by
  * the generator (which writes them) and `market/raw_bars` (which reads them).
  */
-import { monthlyPartitions } from "../../core";
+import { MaterializeError, monthlyPartitions, type MaterializeContext } from "../../core";
 
 export const MARKET_MONTHS = monthlyPartitions({ start: "2011-01" });
+
+/**
+ * The steps that also read neighbouring months need this month's upstream:
+ * without it, a clear error instead of an empty result.
+ */
+export function requireMonthOf(ctx: MaterializeContext, input: string): void {
+  if (!(ctx.upstreamPartitions[input] ?? []).includes(ctx.partitionKey!)) {
+    throw new MaterializeError(`market/${input} has no data for ${ctx.partitionKey!}.`, { hint: `Materialize market/${input} for this month first.` });
+  }
+}
 
 export const LANDING_PREFIX = "landing/market/ohlcv-1m/";
 
