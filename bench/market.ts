@@ -55,7 +55,8 @@ export async function benchMarket(): Promise<void> {
     console.log(`\nmarket: one month (${BENCH_MONTH}), seconds per step (transform + Parquet + checks + publish)`);
     for (const step of run.steps) {
       const outputRows = step.outputs.map((o) => `${o.asset.replace("market/", "")} ${o.rowCount}`).join(", ");
-      console.log(`  ${step.step.padEnd(30)} ${(step.durationMs / 1000).toFixed(2).padStart(7)} s   ${outputRows}`);
+      const phases = step.phasesMs ? Object.entries(step.phasesMs).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}`).join(" · ") : "";
+      console.log(`  ${step.step.padEnd(30)} ${(step.durationMs / 1000).toFixed(2).padStart(7)} s   ${outputRows}   (${phases})`);
     }
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     console.log(

@@ -1,7 +1,7 @@
 /** Executing steps: inputs, write–audit–publish, the in-process executor. */
 export { createExecutionEnvironment, storeFromConfig, type ExecutionEnvironment } from "./environment";
 export { MissingInputError } from "./errors";
-export { runStep, type StepRequest, type StepOutcome, type OutputOutcome, type StepHooks } from "./step";
+export { runStep, type StepRequest, type StepOutcome, type OutputOutcome, type StepHooks, type StepPhases } from "./step";
 export { materialize, type RunResult, type StepRunResult, type StepStatus } from "./materialize";
 export { planRun, partitionContext, selectionKeys, type PlanInput } from "./plan-run";
 export { objectReader } from "./inputs";

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Definitions, PlanStep } from "../core";
 import type { ExecutionEnvironment } from "./environment";
 import { partitionContext, planRun, type PlanInput } from "./plan-run";
-import { runStep, type OutputOutcome } from "./step";
+import { runStep, type OutputOutcome, type StepPhases } from "./step";
 
 export type StepStatus = "published" | "blocked" | "failed" | "skipped";
 
@@ -18,6 +18,7 @@ export interface StepRunResult {
   status: StepStatus;
   outputs: OutputOutcome[];
   durationMs: number;
+  phasesMs?: StepPhases;
   error?: { type: string; message: string };
   /** For skipped steps: the failed or blocked step that caused the skip. */
   skippedBecause?: string;
@@ -56,7 +57,7 @@ async function executeOne(
       ...(input.signal ? { signal: input.signal } : {}),
       context: input.context,
     });
-    return { ...base, status: outcome.status, outputs: outcome.outputs, durationMs: outcome.durationMs };
+    return { ...base, status: outcome.status, outputs: outcome.outputs, durationMs: outcome.durationMs, ...(outcome.phasesMs ? { phasesMs: outcome.phasesMs } : {}) };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     input.env.log.error({ err, step: step.id }, "step failed");

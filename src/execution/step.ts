@@ -47,7 +47,16 @@ export interface StepOutcome {
   status: "published" | "blocked";
   outputs: OutputOutcome[];
   durationMs: number;
+  /** Where the time went: resolving inputs, transform + staged Parquet, checks, publish. */
+  phasesMs?: StepPhases;
   metadata: Record<string, unknown>;
+}
+
+export interface StepPhases {
+  inputs: number;
+  transform: number;
+  checks: number;
+  publish: number;
 }
 
 export interface StepHooks {
@@ -85,6 +94,13 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     await lease.release();
     throw error;
   });
+  const phases: StepPhases = { inputs: 0, transform: 0, checks: 0, publish: 0 };
+  let phaseStarted = Date.now();
+  const endPhase = (phase: keyof StepPhases): void => {
+    const now = Date.now();
+    phases[phase] += now - phaseStarted;
+    phaseStarted = now;
+  };
   try {
     const inputs = await resolveInputs({ graph: definitions.graph, step, partition: request.partition, catalog: env.catalog, store: env.store, db, scratchDir, ...(hooks.context ? { context: hooks.context } : {}) });
     const metadata: Record<string, unknown> = {};
@@ -97,6 +113,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       }
     }
     log.info({ inputs: inputs.upstream.length }, "materializing");
+    endPhase("inputs");
     const result = await step.definition.materialize({
       runId: request.runId,
       assetKey: step.name,
@@ -116,10 +133,11 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     for (const [asset, output] of outputs) {
       const path = join(scratchDir, `${asset.replace(/\//g, "__")}.parquet`);
       const query = "query" in output ? output.query : `SELECT * FROM ${db.ident(output.table)}`;
-      const rowCount = await db.copyToParquet(query, path);
+      const rowCount = await db.copyToParquet(query, path, step.definition.parquet);
       hooks.heartbeat?.({ staged: asset, rowCount });
       staged.push({ asset, path, rowCount, schema: await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`) });
     }
+    endPhase("transform");
 
     const checksByAsset = new Map<string, CheckResult[]>();
     for (const output of staged) {
@@ -139,10 +157,11 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       checksByAsset.set(output.asset, results);
       if (results.length > 0) await env.catalog.recordCheckResults(output.asset, request.partition, results);
     }
+    endPhase("checks");
     const blocked = [...checksByAsset.values()].flat().filter((r) => r.blocking && !r.passed);
     if (blocked.length > 0) {
       log.warn({ checks: blocked.map((c) => `${c.asset}:${c.check}`) }, "blocking check failed: nothing published");
-      return outcome(step, request, started, "blocked", staged.map((s) => ({ asset: s.asset, rowCount: s.rowCount, bytes: null, dataVersion: null, checks: checksByAsset.get(s.asset) ?? [] })), metadata);
+      return outcome(step, request, started, "blocked", staged.map((s) => ({ asset: s.asset, rowCount: s.rowCount, bytes: null, dataVersion: null, checks: checksByAsset.get(s.asset) ?? [] })), metadata, phases);
     }
 
     await lease.assertHeld();
@@ -163,8 +182,9 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       });
       published.push({ asset: output.asset, rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
     }
-    log.info({ rows: published.map((p) => p.rowCount), ms: Date.now() - started.getTime() }, "published");
-    return outcome(step, request, started, "published", published, metadata);
+    endPhase("publish");
+    log.info({ rows: published.map((p) => p.rowCount), ms: Date.now() - started.getTime(), phasesMs: phases }, "published");
+    return outcome(step, request, started, "published", published, metadata, phases);
   } finally {
     clearInterval(renewal);
     await db.close();
@@ -188,8 +208,16 @@ async function joinedOutcome(step: AssetStep, request: StepRequest, env: Executi
   return outcome(step, request, started, "published", outputs, { joined: true });
 }
 
-function outcome(step: AssetStep, request: StepRequest, started: Date, status: StepOutcome["status"], outputs: OutputOutcome[], metadata: Record<string, unknown>): StepOutcome {
-  return { step: step.name, partition: request.partition, status, outputs, durationMs: Date.now() - started.getTime(), metadata };
+function outcome(
+  step: AssetStep,
+  request: StepRequest,
+  started: Date,
+  status: StepOutcome["status"],
+  outputs: OutputOutcome[],
+  metadata: Record<string, unknown>,
+  phasesMs?: StepPhases,
+): StepOutcome {
+  return { step: step.name, partition: request.partition, status, outputs, durationMs: Date.now() - started.getTime(), ...(phasesMs ? { phasesMs } : {}), metadata };
 }
 
 /** Validate what materialize returned against the step's outputs. */

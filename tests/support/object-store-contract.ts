@@ -107,6 +107,22 @@ export function describeObjectStoreContract(name: string, makeStore: () => Promi
       expect(await readFile(readable, "utf8")).toBe("a,b\n1,2\n");
     });
 
+    it("adopts a finished local file: same bytes, the same etag as a put of the same content, replaces an older object", async () => {
+      const random = randomStream(3 * MiB + 7);
+      const source = join(scratch, "staged.parquet");
+      await pipeline(random.stream, createWriteStream(source));
+      const copy = join(scratch, "same-bytes.bin");
+      await writeFile(copy, await readFile(source));
+      await store.putBytes("data/adopted.parquet", "older version");
+      await store.adoptFile("data/adopted.parquet", source, { contentType: "application/vnd.apache.parquet" });
+      expect(sha256(await store.getBytes("data/adopted.parquet"))).toBe(random.digest());
+      const put = await store.putFile("data/put.parquet", copy);
+      expect((await store.head("data/adopted.parquet"))?.etag).toBe(put.etag);
+      expect((await store.list("data/")).map((o) => o.key)).toEqual(["data/adopted.parquet", "data/put.parquet"]);
+      await expect(store.adoptFile("data/missing.parquet", join(scratch, "no-such-file"))).rejects.toBeInstanceOf(ObjectStoreError);
+      await expect(store.adoptFile("../escape", copy)).rejects.toBeInstanceOf(InvalidObjectKeyError);
+    });
+
     it("round-trips a stream", async () => {
       const put = await store.putStream("s/x.txt", Readable.from([Buffer.from("abc"), "def"]));
       expect(put.size).toBe(6);

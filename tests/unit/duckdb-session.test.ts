@@ -31,6 +31,30 @@ describe("DuckDbSession (real DuckDB)", () => {
     await db.close();
   });
 
+  it("writes Parquet with an asset's options: zstd with dictionaries by default, lz4 without dictionaries on request", async () => {
+    const db = await DuckDbSession.open(settings);
+    const query = "SELECT range % 3 AS bucket, (range // 7) / 4 AS ratio FROM range(5000)";
+    const encodingsOf = async (file: string) =>
+      db.all<{ path: string; compression: string; dictionary: boolean }>(
+        `SELECT DISTINCT path_in_schema AS path, compression, dictionary_page_offset IS NOT NULL AS dictionary FROM parquet_metadata(${db.literal(file)}) ORDER BY path`,
+      );
+    await db.copyToParquet(query, join(dir, "default.parquet"));
+    expect(await encodingsOf(join(dir, "default.parquet"))).toEqual([
+      { path: "bucket", compression: "ZSTD", dictionary: true },
+      { path: "ratio", compression: "ZSTD", dictionary: true },
+    ]);
+    expect(await db.copyToParquet(query, join(dir, "wide.parquet"), { compression: "lz4_raw", dictionary: false })).toBe(5000);
+    expect(await encodingsOf(join(dir, "wide.parquet"))).toEqual([
+      { path: "bucket", compression: "LZ4_RAW", dictionary: false },
+      { path: "ratio", compression: "LZ4_RAW", dictionary: false },
+    ]);
+    const [same] = await db.all<{ n: bigint }>(
+      `SELECT count(*) AS n FROM (SELECT * FROM read_parquet(${db.literal(join(dir, "default.parquet"))}) EXCEPT SELECT * FROM read_parquet(${db.literal(join(dir, "wide.parquet"))}))`,
+    );
+    expect(same?.n).toBe(0n);
+    await db.close();
+  });
+
   it("interrupts a running query when the signal aborts", async () => {
     const controller = new AbortController();
     const db = await DuckDbSession.open(settings, controller.signal);

@@ -197,6 +197,13 @@ describe("buildAssetGraph: load errors", () => {
     expect(error.message).toContain('Asset "a" depends on itself but is unpartitioned');
   });
 
+  it("keeps an asset's Parquet options and rejects an unknown compression with the valid ones", () => {
+    expect(asset("wide", [], { parquet: { compression: "lz4_raw", dictionary: false } }).parquet).toEqual({ compression: "lz4_raw", dictionary: false });
+    expect(asset("plain").parquet).toEqual({});
+    const bad = { compression: "gzip" } as unknown as { compression: "zstd" };
+    expect(() => asset("bad", [], { parquet: bad })).toThrow(/parquet.compression of "bad" is "gzip"/);
+  });
+
   it("rejects something that is not an asset definition", () => {
     expect(() => buildAssetGraph([{ type: "check" } as unknown as AnyAssetDefinition])).toThrow(DefinitionError);
   });

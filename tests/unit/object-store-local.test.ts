@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +56,18 @@ describe("LocalObjectStore specifics", () => {
     await store.putBytes("%2E%2E/x", "fine");
     expect(store.pathFor("%2E%2E/x")).toBe(join(root, "%2E%2E", "x"));
     expect(await filesUnder(parent)).toEqual(["lake/%2E%2E/x"]);
+  });
+
+  it("adopts a file on the same filesystem by moving it: the source is gone and no temp file is left", async () => {
+    const staged = join(parent, "staged.parquet");
+    await writeFile(staged, "parquet bytes");
+    const inode = (await stat(staged)).ino;
+    await store.adoptFile("data/a/1.parquet", staged);
+    await expect(stat(staged)).rejects.toMatchObject({ code: "ENOENT" });
+    expect((await stat(join(root, "data", "a", "1.parquet"))).ino).toBe(inode);
+    expect(await filesUnder(root)).toEqual(["data/a/1.parquet"]);
+    // the etag (content md5) is computed on demand, since the move read nothing
+    expect((await store.head("data/a/1.parquet"))?.etag).toBe(createHash("md5").update("parquet bytes").digest("hex"));
   });
 
   it("leaves no temp file behind after successful writes", async () => {

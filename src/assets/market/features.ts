@@ -11,6 +11,8 @@ export const features = defineAsset({
   // The previous month warms up the longest window (240 bars + 1).
   deps: [{ asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
   codeVersion: "2",
+  // wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured)
+  parquet: { compression: "lz4_raw", dictionary: false },
   checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");

@@ -14,6 +14,8 @@ export const labels = defineAsset({
     "market/features",
   ],
   codeVersion: "2",
+  // wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured)
+  parquet: { compression: "lz4_raw", dictionary: false },
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");
     await ctx.sql.run(labelBarsSql(ctx.sql, ctx.timeWindow!));

@@ -9,6 +9,8 @@ export const trainingSet = defineAsset({
   partitions: MARKET_MONTHS,
   deps: ["market/features", "market/labels"],
   codeVersion: "2",
+  // wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured)
+  parquet: { compression: "lz4_raw", dictionary: false },
   async materialize() {
     return trainingSetSql();
   },

@@ -20,6 +20,21 @@ export interface RetrySpec {
   nonRetryableErrorTypes?: string[];
 }
 
+/**
+ * How a step writes its Parquet outputs. The defaults (zstd, dictionary
+ * encoding) suit most tables; wide tables of unique floating-point values
+ * write ~2× faster with `{ compression: "lz4_raw", dictionary: false }`
+ * (measured on the market features: 0.76 s → 0.37 s a month, files ~10%
+ * larger), since dictionary attempts on unique doubles are wasted work.
+ */
+export interface ParquetOptions {
+  compression?: "zstd" | "lz4_raw" | "snappy" | "uncompressed";
+  /** false: never dictionary-encode (every column stored plain, then compressed). */
+  dictionary?: boolean;
+}
+
+const PARQUET_COMPRESSIONS = new Set(["zstd", "lz4_raw", "snappy", "uncompressed"]);
+
 export interface TimeoutSpec {
   /** Max duration of one attempt, e.g. "30m". */
   startToClose?: string | number;
@@ -53,6 +68,7 @@ interface AssetCommonSpec {
   codeVersion?: string;
   retry?: RetrySpec;
   timeout?: TimeoutSpec;
+  parquet?: ParquetOptions;
 }
 
 export interface AssetSpec extends AssetCommonSpec {
@@ -107,6 +123,7 @@ interface NormalizedCommon {
   codeVersion: string;
   retry: RetrySpec | undefined;
   timeout: TimeoutSpec | undefined;
+  parquet: ParquetOptions;
 }
 
 export interface AssetDefinition extends NormalizedCommon {
@@ -187,6 +204,10 @@ function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string
   if (spec.codeVersion !== undefined && (typeof spec.codeVersion !== "string" || spec.codeVersion.length === 0)) {
     throw new DefinitionError(`codeVersion of "${owner}" must be a non-empty string.`);
   }
+  const compression = spec.parquet?.compression;
+  if (compression !== undefined && !PARQUET_COMPRESSIONS.has(compression)) {
+    throw new DefinitionError(`parquet.compression of "${owner}" is "${String(compression)}".`, { hint: `Use one of: ${[...PARQUET_COMPRESSIONS].join(", ")}.` });
+  }
   return {
     group: spec.group ?? defaultGroup(groupFrom),
     description: spec.description,
@@ -197,6 +218,7 @@ function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string
     codeVersion: spec.codeVersion ?? "1",
     retry: spec.retry,
     timeout: spec.timeout,
+    parquet: { ...(spec.parquet ?? {}) },
   };
 }
 

@@ -55,7 +55,8 @@ export class Catalog {
   async publish(input: PublishInput): Promise<Manifest> {
     const { sha256, bytes } = await fileDigest(input.stagedPath);
     const key = dataKey(input.asset, input.partition, input.runId, randomBytes(4).toString("hex"));
-    await this.store.putFile(key, input.stagedPath, { contentType: "application/vnd.apache.parquet" });
+    // the staged file is not needed after this: the local store moves it instead of copying
+    await this.store.adoptFile(key, input.stagedPath, { contentType: "application/vnd.apache.parquet" });
     const previous = await this.readManifest(input.asset, input.partition);
     const publishedAt = new Date();
     const manifest: Manifest = {

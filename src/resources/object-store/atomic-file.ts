@@ -69,6 +69,34 @@ export async function writeFileAtomically(targetPath: string, source: ByteSource
 }
 
 /**
+ * Move a finished file into place with one rename (atomic, no copy). Returns
+ * false when source and target are on different filesystems (EXDEV): the
+ * caller copies instead. Retries like `openTempFile` when a concurrent
+ * delete prunes the freshly created folder.
+ */
+export async function moveFileAtomically(sourcePath: string, targetPath: string, options: Pick<AtomicWriteOptions, "fsync"> = {}): Promise<boolean> {
+  if (options.fsync) {
+    const handle = await open(sourcePath, "r+");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dirname(targetPath), { recursive: true });
+      await rename(sourcePath, targetPath);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EXDEV") return false;
+      if (attempt >= 5 || code !== "ENOENT") throw error;
+    }
+  }
+}
+
+/**
  * Create the folder and the temp file. A concurrent delete may prune empty
  * folders while `mkdir` is creating them or before `open` runs (both fail
  * with ENOENT), so retry a few times.

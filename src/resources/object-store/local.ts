@@ -18,7 +18,7 @@ import { open, readdir, rmdir, stat, unlink, type FileHandle } from "node:fs/pro
 import { dirname, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { writeFileAtomically, isTempFileName, type ByteSource } from "./atomic-file";
+import { moveFileAtomically, writeFileAtomically, isTempFileName, type ByteSource } from "./atomic-file";
 import { mapWithConcurrency } from "./concurrency";
 import { InvalidObjectKeyError, ObjectNotFoundError, ObjectStoreError } from "./errors";
 import { decodeJson, encodeJson } from "./json";
@@ -55,6 +55,19 @@ export class LocalObjectStore implements ObjectStore {
     const path = this.pathFor(key);
     await sourceFileSize(localPath);
     return this.write(key, path, createReadStream(localPath));
+  }
+
+  async adoptFile(key: string, localPath: string): Promise<void> {
+    const path = this.pathFor(key);
+    await sourceFileSize(localPath);
+    let moved: boolean;
+    try {
+      // the etag (content md5) is computed lazily, on the first head or list that asks for it
+      moved = await moveFileAtomically(localPath, path, { fsync: this.options.fsync ?? false });
+    } catch (error) {
+      throw this.writeError(key, error);
+    }
+    if (!moved) await this.putFile(key, localPath);
   }
 
   async putStream(key: string, stream: Readable): Promise<ObjectInfo> {

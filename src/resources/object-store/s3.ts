@@ -66,6 +66,10 @@ export class S3ObjectStore implements ObjectStore {
     return { key, size, ...etag };
   }
 
+  async adoptFile(key: string, localPath: string, opts: PutOptions = {}): Promise<void> {
+    await this.putFile(key, localPath, opts);
+  }
+
   async putStream(key: string, stream: Readable, opts: PutOptions = {}): Promise<ObjectInfo> {
     const fullKey = this.fullKey(key);
     const counted = countingStream(stream);

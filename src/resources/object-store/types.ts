@@ -32,6 +32,13 @@ export interface ObjectStore {
 
   /** Upload a local file (multipart on S3 for large files). */
   putFile(key: string, localPath: string, opts?: PutOptions): Promise<ObjectInfo>;
+  /**
+   * Store a local file the caller is done with (a step's staged output): the
+   * local store moves it into place with one rename when it is on the same
+   * filesystem (no copy, no read); S3 uploads it. Afterwards the local file
+   * may be gone.
+   */
+  adoptFile(key: string, localPath: string, opts?: PutOptions): Promise<void>;
   /** Upload a stream of unknown length. If the stream errors, the previous object (if any) stays. */
   putStream(key: string, stream: Readable, opts?: PutOptions): Promise<ObjectInfo>;
   putBytes(key: string, data: Uint8Array | string, opts?: PutOptions): Promise<ObjectInfo>;
