@@ -3,6 +3,7 @@
  * over the staged output (the view `output`); tables the step left in its
  * DuckDB session (e.g. the vendor rows) are visible too.
  */
+import { vendorFileLinesSql } from "../assets/market/sql/raw-bars";
 import { defineCheck, type CheckDefinition, type CheckSpec } from "../core";
 
 const rawBarsChecks: CheckSpec[] = [
@@ -12,7 +13,7 @@ const rawBarsChecks: CheckSpec[] = [
     blocking: true,
     check: `
       SELECT file_rows, accepted, rejected
-      FROM (SELECT (SELECT count(*) FROM vendor_rows) + (SELECT count(*) FROM vendor_line_errors) AS file_rows,
+      FROM (SELECT ${vendorFileLinesSql()} AS file_rows,
                    (SELECT count(*) FROM output) AS accepted,
                    (SELECT count(*) FROM raw_bars_rejected) AS rejected)
       WHERE file_rows <> accepted + rejected`,

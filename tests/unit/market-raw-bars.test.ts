@@ -47,6 +47,8 @@ describe("market/raw_bars", () => {
       bar(7, "ESH4", 5007, { close: "" }),
       bar(8, "ES!!", 5008),
       bar(9, "ESH4", 5009, { ts_event: String(T0 - 40n * 86_400n * 1_000_000_000n) }), // February
+      bar(10, "ESH4", 5010, { open: "50x10", volume: "many" }), // two refused fields: one reject, named after the first
+      bar(11, "ESH4", 5011, { instrument_id: "ES" }),
     ];
     await putCsvZst(h, landingKey(MONTH), valuesSql([...good, ...bad]));
     const before = createHash("sha256").update(await h.store.getBytes(landingKey(MONTH))).digest("hex");
@@ -62,8 +64,12 @@ describe("market/raw_bars", () => {
 
     const rejects = await readPublished<{ reason: string }>(h, "market/raw_bars_rejects", MONTH, "SELECT reason FROM data ORDER BY reason");
     expect(rejects.map((r) => r.reason)).toEqual(
-      ["duplicate", "high_below_low", "missing_field", "non_positive_price", "ts_event_not_integer", "ts_event_outside_month", "unknown_symbol_format", "volume_not_integer"],
+      ["duplicate", "high_below_low", "id_not_integer", "missing_field", "non_positive_price", "price_not_integer", "ts_event_not_integer", "ts_event_outside_month", "unknown_symbol_format", "volume_not_integer"],
     );
+    // a line the reader refused keeps its raw text; a row refused by a rule keeps its fields
+    const refused = await readPublished<{ reason: string; raw_line: string | null; close: string | null }>(h, "market/raw_bars_rejects", MONTH, "SELECT reason, raw_line, close FROM data WHERE reason IN ('price_not_integer', 'high_below_low')");
+    expect(refused).toContainEqual({ reason: "price_not_integer", raw_line: expect.stringContaining("50x10") as unknown as string, close: null });
+    expect(refused).toContainEqual({ reason: "high_below_low", raw_line: null, close: "5003000000000" });
     const manifest = await h.env.catalog.readManifest("market/raw_bars", MONTH);
     expect(manifest?.checks.find((c) => c.check === "reconciles_with_vendor_file")).toMatchObject({ passed: true });
     expect(createHash("sha256").update(await h.store.getBytes(landingKey(MONTH))).digest("hex")).toBe(before);

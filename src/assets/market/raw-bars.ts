@@ -5,7 +5,7 @@
  */
 import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlConnection } from "../../core";
 import { landingKey, MARKET_MONTHS, VENDOR_COLUMNS } from "./layout";
-import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, validateVendorRowsSql } from "./sql/raw-bars";
+import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, validateVendorRowsSql, vendorFileLinesSql } from "./sql/raw-bars";
 import { VendorFileError } from "./vendor-file-error";
 import { zstdIntegrityProblem } from "./zstd-frames";
 
@@ -40,7 +40,7 @@ export const rawBars = defineMultiAsset({
     await loadVendorRows(ctx, path, key);
     await ctx.sql.run(validateVendorRowsSql(ctx.sql, ctx.timeWindow!));
     const [counts] = await ctx.sql.all<{ rows: bigint; rejected: bigint }>(
-      `SELECT (SELECT count(*) FROM ${RAW_TABLES.vendorRows}) AS rows, (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected`,
+      `SELECT ${vendorFileLinesSql()} AS rows, (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected`,
     );
     ctx.addMetadata({ landingKey: key, fileRows: Number(counts?.rows ?? 0), rejectedRows: Number(counts?.rejected ?? 0) });
     return {
@@ -76,7 +76,7 @@ async function loadVendorRows(ctx: MaterializeContext, path: string, key: string
   } catch (error) {
     throw new VendorFileError(`The vendor file ${key} could not be read to the end (truncated or corrupt?): ${errorText(error)}.`, { cause: error });
   }
-  const [counted] = await ctx.sql.all<{ rows: bigint }>(`SELECT count(*) AS rows FROM ${RAW_TABLES.vendorRows}`);
+  const [counted] = await ctx.sql.all<{ rows: bigint }>(`SELECT ${vendorFileLinesSql()} AS rows`);
   if (Number(counted?.rows ?? 0) === 0) throw new VendorFileError(`The vendor file ${key} has a header but no rows.`);
 }
 
