@@ -12,7 +12,7 @@ import { generateMarketMonths } from "../src/assets/market/vendor";
 import { marketChecks } from "../src/checks/market";
 import { followBackfill, startBackfill } from "../src/cli/backfill-progress";
 import { defineDefinitions } from "../src/core";
-import { withBenchTemporal } from "./temporal-harness";
+import { machineBusySeconds, withBenchTemporal } from "./temporal-harness";
 
 const FROM = "2024-11";
 const TO = "2025-10";
@@ -28,15 +28,24 @@ export async function benchMarketBackfill(): Promise<void> {
 
     const months = MARKET_MONTHS.keysInRange(FROM, TO).length;
     const started = performance.now();
+    const workerCpuBefore = process.cpuUsage();
+    const machineBusyBefore = machineBusySeconds();
     const handle = await startBackfill(client, taskQueue, { selection: "group:market", from: FROM, to: TO, maxConcurrentRuns: 2 });
     const summary = await followBackfill(handle);
     const seconds = (performance.now() - started) / 1000;
     if (summary.status !== "succeeded") throw new Error(`market backfill failed: ${JSON.stringify(summary.failures)}`);
     const perMonth = seconds / months;
+    const workerCpu = process.cpuUsage(workerCpuBefore);
+    const workerCpuPerMonth = (workerCpu.user + workerCpu.system) / 1e6 / months;
+    const machineBusy = machineBusySeconds();
+    // the server, the worker and everything else: how much of the two cores the backfill kept busy
+    const machineCpuPerMonth = machineBusy !== undefined && machineBusyBefore !== undefined ? (machineBusy - machineBusyBefore) / months : undefined;
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     console.log(
       `market backfill: ${months} months (every market step) through Temporal in ${seconds.toFixed(1)} s → ${perMonth.toFixed(2)} s/month, ${Math.round(rows / seconds)} vendor rows/s, ` +
-        `peak RSS ${peakRssMiB.toFixed(0)} MiB (server excluded) · projected ${FULL_HISTORY_MONTHS} months ≈ ${((FULL_HISTORY_MONTHS * perMonth) / 60).toFixed(1)} min (target ≤ 15 min)`,
+        `worker ${workerCpuPerMonth.toFixed(2)} CPU-s/month` +
+        (machineCpuPerMonth !== undefined ? `, machine ${machineCpuPerMonth.toFixed(2)} CPU-s/month (${(machineCpuPerMonth / perMonth).toFixed(2)} cores busy)` : "") +
+        ` · peak RSS ${peakRssMiB.toFixed(0)} MiB (server excluded) · projected ${FULL_HISTORY_MONTHS} months ≈ ${((FULL_HISTORY_MONTHS * perMonth) / 60).toFixed(1)} min (target ≤ 15 min)`,
     );
   });
 }

@@ -2,7 +2,7 @@
  * A throwaway Temporal dev server (free loopback ports, its own state) and
  * an in-process materia worker for benchmarks that go through Temporal.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
@@ -49,5 +49,16 @@ export async function withBenchTemporal<T>(definitions: Definitions, settings: R
     await connection.close();
     await server.stop();
     rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** CPU seconds the whole machine has spent busy since boot (Linux /proc/stat), or undefined elsewhere. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+    return (user + nice + system + irq + softirq) / 100;
+  } catch {
+    return undefined;
   }
 }

@@ -3,10 +3,7 @@
  * next to it: the NULL rate after warm-up, and no look-ahead.
  */
 import type { CheckSpec } from "../../core";
-import { FEATURE_NAMES, featuresSql } from "./sql/features";
-
-/** Bars per root after which every window (240 + 1 bars, MACD signal 34) is full. */
-const WARM_UP_BARS = 300;
+import { FEATURE_NAMES, FEATURE_WARM_UP_BARS as WARM_UP_BARS, featuresSql } from "./sql/features";
 const MAX_NULL_RATE = 0.01;
 const LOOK_AHEAD_TOLERANCE = 1e-9;
 

@@ -27,6 +27,12 @@ export const FEATURE_NAMES = [
 ] as const;
 
 const WARM_UP_DAYS = 5;
+/**
+ * Bars of each root read before the first bar computed: the longest window is
+ * 240 bars (+1 for returns), the MACD signal needs 26 + 8. Reading exactly
+ * these instead of whole days keeps the streaming layers to the month's rows.
+ */
+export const FEATURE_WARM_UP_BARS = 300;
 
 /** `expr` once the window of n bars is full; `needsPrevious` when the bars' values need C_{t−1} too. */
 function full(n: number, expr: string, needsPrevious = false): string {
@@ -83,9 +89,15 @@ export function featuresSql(sql: SqlConnection, source: string, window: { start:
   // 1,380 bars, so five days before the month always suffice, even over a weekend and a holiday.
   const warmUpFrom = sql.literal(new Date(window.start.getTime() - WARM_UP_DAYS * 86_400_000).toISOString());
   return `
-WITH scales AS (
+WITH bars_read AS (
+  SELECT * FROM ${source} WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP
+  UNION ALL
+  -- warm-up: each root's last ${FEATURE_WARM_UP_BARS} bars before the window, so every window is full from its first bar
+  SELECT * FROM ${source} WHERE ts >= ${warmUpFrom}::TIMESTAMP AND ts < ${start}::TIMESTAMP
+  QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${FEATURE_WARM_UP_BARS}
+), scales AS (
   -- every feature is a ratio of prices of one root: dividing by a per-root constant keeps every root's terms near 1
-  SELECT root, avg(close) AS scale FROM ${source} WHERE ts >= ${warmUpFrom}::TIMESTAMP GROUP BY root
+  SELECT root, avg(close) AS scale FROM bars_read GROUP BY root
 ), sorted AS (
   -- the one sort: from here on every window streams over rows in (root, ts) order
   SELECT b.root, b.ts, b.symbol, b.session_date, b.session_minute, b.volume::DOUBLE AS v,
@@ -93,8 +105,7 @@ WITH scales AS (
          b.close / nullif(b.session_vwap, 0) - 1 AS session_vwap_dist,
          b.open / s.scale AS open, b.high / s.scale AS high, b.low / s.scale AS low, b.close / s.scale AS close,
          ln(coalesce(b.roll_ratio, 1)) AS log_roll
-  FROM ${source} b JOIN scales s ON s.root = b.root
-  WHERE b.ts >= ${warmUpFrom}::TIMESTAMP
+  FROM bars_read b JOIN scales s ON s.root = b.root
   ORDER BY b.root, b.ts
 ), numbered AS (
   SELECT *,

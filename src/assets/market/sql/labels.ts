@@ -38,7 +38,11 @@ export function labelBarsSql(sql: SqlConnection, window: { start: Date; end: Dat
   return `
 CREATE OR REPLACE TEMP TABLE label_bars AS
 WITH bars_read AS (
-  SELECT root, ts, high, low, close, roll_ratio FROM front_month_bars WHERE ts >= ${start}::TIMESTAMP AND ts < ${lookAheadUntil}::TIMESTAMP
+  SELECT root, ts, high, low, close, roll_ratio FROM front_month_bars WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP
+  UNION ALL
+  -- look-ahead: each root's first ${LONGEST_HORIZON} bars after the month, all the longest horizon can reach
+  SELECT root, ts, high, low, close, roll_ratio FROM front_month_bars WHERE ts >= ${end}::TIMESTAMP AND ts < ${lookAheadUntil}::TIMESTAMP
+  QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts) <= ${LONGEST_HORIZON}
 ), root_sizes AS (
   SELECT root, count(*) AS bars FROM bars_read GROUP BY root
 ), sorted AS (
