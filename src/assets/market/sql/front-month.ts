@@ -85,6 +85,9 @@ WITH outrights_read AS (
          sum((b.high + b.low + b.close) / 3 * b.volume) OVER session_to_t / sum(b.volume) OVER session_to_t AS session_vwap
   FROM outrights b
   JOIN front f ON f.root = b.root AND f.session_date = b.session_date AND f.front_symbol = b.symbol
+  -- the week read before the month only decides fronts and rolls: the session window runs over the month's sessions
+  -- (a bar's session date is never before its UTC date; one day of margin)
+  WHERE b.session_date >= ${start}::DATE - 1
   WINDOW session_to_t AS (PARTITION BY b.root, b.session_date ORDER BY b.ts ROWS UNBOUNDED PRECEDING)
 )
 SELECT b.root, b.ts, b.ts_event, b.symbol, b.expiry, b.open, b.high, b.low, b.close, b.volume,
