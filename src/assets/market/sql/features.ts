@@ -42,8 +42,9 @@ function full(n: number, expr: string, needsPrevious = false): string {
 /** Per-bar terms summed over windows (bar-windows.ts), each with the longest window it is summed over. */
 const SUMMED: readonly BlockTerm[] = [
   { name: "c", value: "c", longest: 240, m2: true },
-  { name: "r", value: "r", longest: 240, m2: true },
-  { name: "r_sq", value: "r * r", longest: 60 },
+  // returns need no M2: their mean is tiny next to their spread, so Σr² − (Σr)²/n loses no digits
+  { name: "r", value: "r", longest: 240 },
+  { name: "r_sq", value: "r * r", longest: 240 },
   { name: "r_prev", value: "r_prev", longest: 60 },
   { name: "r_prev_sq", value: "r_prev * r_prev", longest: 60 },
   { name: "r_cross", value: "r * r_prev", longest: 60 },
@@ -141,7 +142,7 @@ WITH bars_read AS (
   SELECT *,
     ${[12, 20, 26, 50, 60, 200, 240].map((n) => `${mean("c", n)} AS sma_${n}`).join(",\n    ")},
     ${[20, 60, 240].map((n) => `sqrt(${windowM2("c", n)} / ${n - 1}) AS sd_${n}`).join(",\n    ")},
-    ${[15, 30, 60, 240].map((n) => `sqrt(${windowM2("r", n)} / ${n - 1}) AS sd_r_${n}`).join(",\n    ")},
+    ${[15, 30, 60, 240].map((n) => `sqrt(${sampleVariance("r", "r_sq", n)}) AS sd_r_${n}`).join(",\n    ")},
     ${[30, 240].map((n) => `${mean("log_hl_sq", n)} AS hl_${n}, ${mean("gk", n)} AS gk_${n}`).join(",\n    ")},
     ${[14, 60].map((n) => `${mean("tr", n)} AS atr_${n}, ${mean("gain", n)} AS gain_${n}, ${mean("loss", n)} AS loss_${n}`).join(",\n    ")},
     ${[20, 60, 240].map((n) => `${mean("v", n)} AS v_avg_${n}, sqrt(${sampleVariance("v", "v_sq", n)}) AS v_sd_${n}`).join(",\n    ")},
