@@ -161,7 +161,15 @@ export class LocalObjectStore implements ObjectStore {
   /** The object's own file: DuckDB reads it in place, so no scratch copy is needed. */
   async localPath(key: string, _scratchDir?: string): Promise<string> {
     const path = this.pathFor(key);
-    if ((await this.infoOf(key, path)) === undefined) throw new ObjectNotFoundError(key, this.description);
+    // existence only: the etag (a content md5) would read the whole file
+    let isFile: boolean;
+    try {
+      isFile = (await stat(path)).isFile();
+    } catch (error) {
+      if (!MISSING.has(errnoCode(error) ?? "")) throw this.ioError("read", key, error);
+      isFile = false;
+    }
+    if (!isFile) throw new ObjectNotFoundError(key, this.description);
     return path;
   }
 
