@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { materialize, runChecks } from "../../src/execution";
 import type { CheckResult } from "../../src/resources/catalog";
 import { DuckDbSession, quoteLiteral } from "../../src/resources/duckdb";
+import { rowsAlignedSql, trainingSetSql } from "../../src/assets/market/sql/training-set";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
 const MONTH = "2024-03";
@@ -177,6 +178,36 @@ describe("market features and labels on a crafted series with a roll", () => {
     const [row] = await readPublished<{ n: bigint; nulls: bigint }>(h, "market/training_set", MONTH, "SELECT count(*) AS n, count(*) FILTER (WHERE long_swing IS NULL) AS nulls FROM data");
     expect(row!.nulls).toBe(0n);
     expect(Number(row!.n)).toBe(labels.filter((l) => l.complete_swing === true).length);
+  });
+
+  it("pairs aligned features and labels by position, the same rows as a join by key; misaligned ones by key", async () => {
+    const manifest = await h.env.catalog.readManifest("market/training_set", MONTH);
+    expect(manifest?.metadata).toMatchObject({ pairedBy: "position" });
+    // paired by position, rows keep the features' (root, ts) order
+    const [unordered] = await readPublished<{ n: bigint }>(
+      h, "market/training_set", MONTH,
+      "SELECT count(*) AS n FROM (SELECT root, ts, lag(root) OVER () AS prev_root, lag(ts) OVER () AS prev_ts FROM data) WHERE prev_root > root OR (prev_root = root AND prev_ts >= ts)",
+    );
+    expect(unordered?.n).toBe(0n);
+    const path = async (asset: string) => h.store.localPath((await h.env.catalog.readManifest(asset, MONTH))!.dataKey, join(h.dir, "scratch"));
+    const db = await DuckDbSession.open({ memoryLimit: "256MB", tempDir: join(h.dir, "spill") });
+    try {
+      await db.run(`CREATE VIEW features AS SELECT * FROM read_parquet(${quoteLiteral(await path("market/features"))})`);
+      await db.run(`CREATE VIEW labels AS SELECT * FROM read_parquet(${quoteLiteral(await path("market/labels"))})`);
+      const [aligned] = await db.all<{ aligned: boolean }>(rowsAlignedSql());
+      expect(aligned?.aligned).toBe(true);
+      const [diff] = await db.all<{ n: bigint; rows: bigint }>(
+        `SELECT (SELECT count(*) FROM ((${trainingSetSql("position")}) EXCEPT ALL (${trainingSetSql("key")}))) AS n, (SELECT count(*) FROM (${trainingSetSql("position")})) AS rows`,
+      );
+      expect(diff?.n).toBe(0n);
+      expect(Number(diff?.rows)).toBeGreaterThan(0);
+      // one label row missing: positions no longer pair the same bars
+      await db.run(`CREATE OR REPLACE VIEW labels AS SELECT * FROM read_parquet(${quoteLiteral(await path("market/labels"))}) WHERE ts <> (SELECT min(ts) FROM features)`);
+      const [misaligned] = await db.all<{ aligned: boolean }>(rowsAlignedSql());
+      expect(misaligned?.aligned).toBe(false);
+    } finally {
+      await db.close();
+    }
   });
 
   it("weights: uniqueness in (0, 1] and attribution weights of mean 1 per mode", () => {
