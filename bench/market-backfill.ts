@@ -20,7 +20,9 @@ const FULL_HISTORY_MONTHS = 185;
 
 export async function benchMarketBackfill(): Promise<void> {
   const definitions = defineDefinitions({ assets: marketAssets, checks: marketChecks });
-  await withBenchTemporal(definitions, {}, async ({ env, client, taskQueue }) => {
+  // MATERIA_DUCKDB_THREADS passes through, to compare thread settings
+  const threads = process.env.MATERIA_DUCKDB_THREADS;
+  await withBenchTemporal(definitions, threads ? { MATERIA_DUCKDB_THREADS: threads } : {}, async ({ env, client, taskQueue }) => {
     const generateStarted = performance.now();
     const generated = await generateMarketMonths({ store: env.store, from: FROM, to: TO });
     const rows = generated.reduce((sum, month) => sum + month.rows, 0);
