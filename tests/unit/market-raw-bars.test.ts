@@ -49,6 +49,8 @@ describe("market/raw_bars", () => {
       bar(9, "ESH4", 5009, { ts_event: String(T0 - 40n * 86_400n * 1_000_000_000n) }), // February
       bar(10, "ESH4", 5010, { open: "50x10", volume: "many" }), // two refused fields: one reject, named after the first
       bar(11, "ESH4", 5011, { instrument_id: "ES" }),
+      // unscaled decimal prices: DuckDB's integer cast would round them to tiny fixed-point prices
+      bar(12, "ESH4", 5012, { open: "5012.25", high: "5012.5", low: "5012", close: "5012.25" }),
     ];
     await putCsvZst(h, landingKey(MONTH), valuesSql([...good, ...bad]));
     const before = createHash("sha256").update(await h.store.getBytes(landingKey(MONTH))).digest("hex");
@@ -64,12 +66,25 @@ describe("market/raw_bars", () => {
 
     const rejects = await readPublished<{ reason: string }>(h, "market/raw_bars_rejects", MONTH, "SELECT reason FROM data ORDER BY reason");
     expect(rejects.map((r) => r.reason)).toEqual(
-      ["duplicate", "high_below_low", "id_not_integer", "missing_field", "non_positive_price", "price_not_integer", "ts_event_not_integer", "ts_event_outside_month", "unknown_symbol_format", "volume_not_integer"],
+      [
+        "duplicate",
+        "high_below_low",
+        "id_not_integer",
+        "missing_field",
+        "non_positive_price",
+        "price_not_integer",
+        "price_not_integer",
+        "ts_event_not_integer",
+        "ts_event_outside_month",
+        "unknown_symbol_format",
+        "volume_not_integer",
+      ],
     );
     // a line the reader refused keeps its raw text; a row refused by a rule keeps its fields
     const refused = await readPublished<{ reason: string; raw_line: string | null; close: string | null }>(h, "market/raw_bars_rejects", MONTH, "SELECT reason, raw_line, close FROM data WHERE reason IN ('price_not_integer', 'high_below_low')");
     expect(refused).toContainEqual({ reason: "price_not_integer", raw_line: expect.stringContaining("50x10"), close: null });
     expect(refused).toContainEqual({ reason: "high_below_low", raw_line: null, close: "5003000000000" });
+    expect(refused).toContainEqual({ reason: "price_not_integer", raw_line: null, close: "5012.25" });
     const manifest = await h.env.catalog.readManifest("market/raw_bars", MONTH);
     expect(manifest?.checks.find((c) => c.check === "reconciles_with_vendor_file")).toMatchObject({ passed: true });
     expect(createHash("sha256").update(await h.store.getBytes(landingKey(MONTH))).digest("hex")).toBe(before);

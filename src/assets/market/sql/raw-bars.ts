@@ -22,32 +22,56 @@ export const OUTRIGHT_PATTERN = `^([A-Z0-9]{1,3}?)([${MONTH_CODES}])([0-9])$`;
 /** Calendar spread of two outrights of one root (`ESZ5-ESH6`). */
 export const SPREAD_PATTERN = `^([A-Z0-9]{1,3}?)[${MONTH_CODES}][0-9]-([A-Z0-9]{1,3}?)[${MONTH_CODES}][0-9]$`;
 
-/** The vendor columns' types: the CSV reader casts while it parses. */
+/**
+ * The vendor columns' types: the CSV reader casts while it parses. Prices are
+ * read as DOUBLE on purpose: DuckDB's integer cast rounds "5010.25" to 5010,
+ * which would accept unscaled decimal prices as tiny fixed-point ones; a
+ * double keeps the fraction visible, and every price the vendor can send
+ * (below 2^53 units) exactly. Parsing doubles costs more than integers
+ * (profiled), so ids and volumes stay integers: a fractional one is rounded.
+ */
 const VENDOR_TYPES: Record<(typeof VENDOR_COLUMNS)[number], string> = {
   ts_event: "BIGINT",
   rtype: "INTEGER",
   publisher_id: "INTEGER",
   instrument_id: "BIGINT",
-  open: "BIGINT",
-  high: "BIGINT",
-  low: "BIGINT",
-  close: "BIGINT",
+  open: "DOUBLE",
+  high: "DOUBLE",
+  low: "DOUBLE",
+  close: "DOUBLE",
   volume: "BIGINT",
   symbol: "VARCHAR",
 };
 
-/** The reject reason of a field the CSV reader could not cast. */
-const CAST_REASONS: ReadonlyArray<[reason: string, columns: string[]]> = [
+/** Reject reasons of fields that are not integers, in the order they are tested. */
+const INTEGER_RULES: ReadonlyArray<[reason: string, columns: Array<(typeof VENDOR_COLUMNS)[number]>]> = [
   ["ts_event_not_integer", ["ts_event"]],
   ["id_not_integer", ["rtype", "publisher_id", "instrument_id"]],
   ["price_not_integer", ["open", "high", "low", "close"]],
   ["volume_not_integer", ["volume"]],
 ];
 
+/** The rules checked after the read: fields read as DOUBLE must hold whole numbers. */
+const FRACTION_RULES = INTEGER_RULES.filter(([, columns]) => columns.every((c) => VENDOR_TYPES[c] === "DOUBLE"));
+
+/** Largest integer a double holds exactly. */
+const EXACT_DOUBLE_LIMIT = "9007199254740992";
+
+function isWholeNumber(column: string): string {
+  return `(${column} = trunc(${column}) AND abs(${column}) < ${EXACT_DOUBLE_LIMIT})`;
+}
+
+/** A typed vendor field as the vendor wrote it (whole numbers without ".0"). */
+function asVendorText(column: (typeof VENDOR_COLUMNS)[number], alias: string): string {
+  const field = `${alias}.${column}`;
+  if (VENDOR_TYPES[column] !== "DOUBLE") return `${field}::VARCHAR`;
+  return `CASE WHEN ${isWholeNumber(field)} THEN ${field}::BIGINT::VARCHAR ELSE ${field}::VARCHAR END`;
+}
+
 /**
  * Statement loading the file, typed: the reader casts each field while it
  * parses (profiled: reading text and casting afterwards cost 0.8 CPU-s more a
- * month). A line with a field that is not an integer, or with the wrong number
+ * month). A line with a field that is not a number, or with the wrong number
  * of fields, lands in the line-errors table with its raw text instead.
  */
 export function readVendorFileSql(sql: SqlConnection, path: string): string {
@@ -93,15 +117,17 @@ WITH symbol_kinds AS (
     v.low AS low_fx,
     v.close AS close_fx,
     v.volume AS volume_int,
+    ${FRACTION_RULES.map(([reason, columns]) => `NOT (${columns.map((c) => isWholeNumber(`v.${c}`)).join(" AND ")}) AS ${reason}`).join(",\n    ")},
     k.is_spread,
     k.root
   FROM ${RAW_TABLES.vendorRows} v
   LEFT JOIN symbol_kinds k ON k.symbol = v.symbol
 )
 SELECT *,
-  -- fields that are not integers never get here: the reader refused their lines (see readVendorFileSql)
+  -- fields that are not numbers never get here: the reader refused their lines (see readVendorFileSql)
   CASE
     WHEN missing_field THEN 'missing_field'
+    ${FRACTION_RULES.map(([reason]) => `WHEN ${reason} THEN '${reason}'`).join("\n    ")}
     WHEN rtype_int <> ${RTYPE_OHLCV_1M} THEN 'not_an_ohlcv_1m_record'
     WHEN ts_ns < ${startNs} OR ts_ns >= ${endNs} THEN 'ts_event_outside_month'
     WHEN ts_ns % 60000000000 <> 0 THEN 'ts_event_not_on_minute'
@@ -119,7 +145,9 @@ FROM typed;
 -- Only the few shared keys are ranked: a window over every row would sort 600k single-row partitions.
 CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.accepted} AS
 WITH valid AS (
-  SELECT * FROM ${RAW_TABLES.typed} WHERE reason IS NULL
+  -- prices are whole numbers here: back to fixed-point integers
+  SELECT * REPLACE (open_fx::BIGINT AS open_fx, high_fx::BIGINT AS high_fx, low_fx::BIGINT AS low_fx, close_fx::BIGINT AS close_fx)
+  FROM ${RAW_TABLES.typed} WHERE reason IS NULL
 ), shared_keys AS (
   SELECT instrument_int, ts_ns FROM valid GROUP BY instrument_int, ts_ns HAVING count(*) > 1
 ), ranked AS (
@@ -140,13 +168,13 @@ WITH refused AS (
   SELECT line, arg_min(csv_line, coalesce(column_idx, 0)) AS csv_line, arg_min(reason, coalesce(column_idx, 0)) AS reason
   FROM (
     SELECT line, column_idx, csv_line,
-      CASE ${CAST_REASONS.map(([reason, columns]) => `WHEN error_type = 'CAST' AND column_name IN (${columns.map((c) => `'${c}'`).join(", ")}) THEN '${reason}'`).join("\n           ")}
+      CASE ${INTEGER_RULES.map(([reason, columns]) => `WHEN error_type = 'CAST' AND column_name IN (${columns.map((c) => `'${c}'`).join(", ")}) THEN '${reason}'`).join("\n           ")}
            ELSE 'unparseable_line: ' || error_type || ': ' || error_message END AS reason
     FROM ${RAW_TABLES.lineErrors}
   )
   GROUP BY line
 )
-SELECT ${VENDOR_COLUMNS.map((c) => `v.${c}::VARCHAR AS ${c}`).join(", ")}, CAST(NULL AS VARCHAR) AS raw_line, r.reason
+SELECT ${VENDOR_COLUMNS.map((c) => `${asVendorText(c, "v")} AS ${c}`).join(", ")}, CAST(NULL AS VARCHAR) AS raw_line, r.reason
 FROM refused r JOIN ${RAW_TABLES.vendorRows} v ON v.rowid = r.line
 UNION ALL
 SELECT ${VENDOR_COLUMNS.map((c) => `NULL::VARCHAR AS ${c}`).join(", ")}, csv_line, reason FROM unreadable;
