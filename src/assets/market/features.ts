@@ -1,7 +1,7 @@
 /** Stage 3: front-month bars → 43 features per root and bar (see sql/features.ts). */
 import { defineAsset, timeWindowMapping } from "../../core";
 import { featureNullRateCheck, noLookAheadCheck } from "./feature-checks";
-import { MARKET_MONTHS, requireMonthOf } from "./layout";
+import { MARKET_MONTHS, requireMonthOf, WIDE_FLOAT_PARQUET } from "./layout";
 import { featuresSql } from "./sql/features";
 
 export const features = defineAsset({
@@ -11,8 +11,7 @@ export const features = defineAsset({
   // The previous month warms up the longest window (240 bars + 1).
   deps: [{ asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
   codeVersion: "2",
-  // wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured)
-  parquet: { compression: "lz4_raw", dictionary: false },
+  parquet: WIDE_FLOAT_PARQUET,
   checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");

@@ -1,6 +1,6 @@
 /** Stage 4: front-month bars (+ the features' rv_60) → triple-barrier labels in six modes, with sample weights. */
 import { defineAsset, timeWindowMapping } from "../../core";
-import { MARKET_MONTHS, requireMonthOf } from "./layout";
+import { MARKET_MONTHS, requireMonthOf, WIDE_FLOAT_PARQUET } from "./layout";
 import { labelRunningSumsSql, labelsSelectSql } from "./sql/label-weights";
 import { labelBarsSql, labelEventsSql, labelTouchesSql } from "./sql/labels";
 
@@ -14,8 +14,7 @@ export const labels = defineAsset({
     "market/features",
   ],
   codeVersion: "2",
-  // wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured)
-  parquet: { compression: "lz4_raw", dictionary: false },
+  parquet: WIDE_FLOAT_PARQUET,
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");
     await ctx.sql.run(labelBarsSql(ctx.sql, ctx.timeWindow!));

@@ -2,9 +2,12 @@
  * Where the vendor's monthly files land and what they look like: shared by
  * the generator (which writes them) and `market/raw_bars` (which reads them).
  */
-import { MaterializeError, monthlyPartitions, type MaterializeContext } from "../../core";
+import { MaterializeError, monthlyPartitions, type MaterializeContext, type ParquetOptions } from "../../core";
 
 export const MARKET_MONTHS = monthlyPartitions({ start: "2011-01" });
+
+/** Parquet for wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured). */
+export const WIDE_FLOAT_PARQUET: ParquetOptions = { compression: "lz4_raw", dictionary: false };
 
 /**
  * The steps that also read neighbouring months need this month's upstream:

@@ -1,6 +1,6 @@
 /** Stage 5: features joined with complete labels, one row per root and bar. */
 import { defineAsset } from "../../core";
-import { MARKET_MONTHS } from "./layout";
+import { MARKET_MONTHS, WIDE_FLOAT_PARQUET } from "./layout";
 import { rowsAlignedSql, trainingSetSql } from "./sql/training-set";
 
 export const trainingSet = defineAsset({
@@ -9,8 +9,7 @@ export const trainingSet = defineAsset({
   partitions: MARKET_MONTHS,
   deps: ["market/features", "market/labels"],
   codeVersion: "2",
-  // wide tables of unique doubles: no dictionary attempts, lz4 (writes ~2× faster than zstd + dictionary, measured)
-  parquet: { compression: "lz4_raw", dictionary: false },
+  parquet: WIDE_FLOAT_PARQUET,
   async materialize(ctx) {
     const [check] = await ctx.sql.all<{ aligned: boolean }>(rowsAlignedSql());
     const aligned = check?.aligned === true;
