@@ -27,13 +27,13 @@ export interface RetrySpec {
  * (measured on the market features: 0.76 s → 0.37 s a month, files ~10%
  * larger), since dictionary attempts on unique doubles are wasted work.
  */
+export const PARQUET_COMPRESSIONS = ["zstd", "lz4_raw", "snappy", "uncompressed"] as const;
+
 export interface ParquetOptions {
-  compression?: "zstd" | "lz4_raw" | "snappy" | "uncompressed";
+  compression?: (typeof PARQUET_COMPRESSIONS)[number];
   /** false: never dictionary-encode (every column stored plain, then compressed). */
   dictionary?: boolean;
 }
-
-const PARQUET_COMPRESSIONS = new Set(["zstd", "lz4_raw", "snappy", "uncompressed"]);
 
 export interface TimeoutSpec {
   /** Max duration of one attempt, e.g. "30m". */
@@ -205,8 +205,8 @@ function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string
     throw new DefinitionError(`codeVersion of "${owner}" must be a non-empty string.`);
   }
   const compression = spec.parquet?.compression;
-  if (compression !== undefined && !PARQUET_COMPRESSIONS.has(compression)) {
-    throw new DefinitionError(`parquet.compression of "${owner}" is "${String(compression)}".`, { hint: `Use one of: ${[...PARQUET_COMPRESSIONS].join(", ")}.` });
+  if (compression !== undefined && !PARQUET_COMPRESSIONS.includes(compression)) {
+    throw new DefinitionError(`parquet.compression of "${owner}" is "${String(compression)}".`, { hint: `Use one of: ${PARQUET_COMPRESSIONS.join(", ")}.` });
   }
   return {
     group: spec.group ?? defaultGroup(groupFrom),
