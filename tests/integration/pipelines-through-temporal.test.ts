@@ -7,7 +7,7 @@ import { generateMarketMonths } from "../../src/assets/market/vendor";
 import { generateTtbMonths } from "../../src/assets/ttb";
 import { loadDefinitions } from "../../src/definitions";
 import { followBackfill, startBackfill } from "../../src/cli/backfill-progress";
-import { assetStatuses, partitionContext } from "../../src/execution";
+import { assetStatuses, materialize, partitionContext } from "../../src/execution";
 import { runWorkflowId } from "../../src/temporal/shared";
 import { startHarness, type Harness } from "../support/temporal-harness";
 
@@ -67,5 +67,15 @@ describe("the shipped pipelines through Temporal", () => {
     expect(statuses.filter((s) => s.status.status !== "fresh").map((s) => `${s.asset}[${s.partition}] ${s.status.status}`)).toEqual([]);
     const windowRun = await harness.client.workflow.getHandle(runWorkflowId({ job: "market_monthly" }, ["2025-08", "2025-09"])).describe();
     expect(windowRun.status.name).toBe("COMPLETED");
+
+    // Deterministic transforms: the same inputs give the same bytes, so a re-run publishes the same data versions
+    // (a parallel floating-point sum once made features, labels and rejects differ in their last bits).
+    const assets = ["market/raw_bars", "market/raw_bars_rejects", "market/front_month_bars", "market/features", "market/labels", "market/training_set"];
+    const versions = async (): Promise<Array<string | undefined>> =>
+      Promise.all(assets.map(async (asset) => (await harness.env.catalog.readManifest(asset, "2025-10"))?.dataVersion));
+    const published = await versions();
+    const rerun = await materialize(definitions, { selection: "group:market", partitions: ["2025-10"], env: harness.env });
+    expect(rerun.status).toBe("succeeded");
+    expect(await versions()).toEqual(published);
   });
 });

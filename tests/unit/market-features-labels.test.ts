@@ -109,7 +109,8 @@ describe("market features and labels on a crafted series with a roll", () => {
     const b0 = front.bars[BARS]!;
     expect(rollBar.session_vwap_dist).toBeCloseTo(b0.close / ((b0.high + b0.low + b0.close) / 3) - 1, 12);
     expect(rollBar.bar_range).toBeCloseTo((b0.high - b0.low) / b0.close, 12);
-    expect(rollBar.close_location).toBeCloseTo((b0.close - b0.low) / (b0.high - b0.low), 12);
+    // (C − L) / (H − L) divides differences of back-adjusted prices ~1e4 times the bar's range: ~1e-12 of rounding
+    expect(rollBar.close_location).toBeCloseTo((b0.close - b0.low) / (b0.high - b0.low), 11);
 
     const k = BARS + 20; // 20 minutes into session B
     expect(features[k]!.minutes_to_close).toBe(1360);

@@ -5,7 +5,7 @@
  */
 import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlConnection } from "../../core";
 import { landingKey, MARKET_MONTHS, VENDOR_COLUMNS } from "./layout";
-import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, validateVendorRowsSql, vendorFileLinesSql } from "./sql/raw-bars";
+import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, rejectsSelectSql, validateVendorRowsSql, vendorFileLinesSql } from "./sql/raw-bars";
 import { VendorFileError } from "./vendor-file-error";
 import { zstdIntegrityProblem } from "./zstd-frames";
 
@@ -46,7 +46,7 @@ export const rawBars = defineMultiAsset({
     return {
       outputs: {
         "market/raw_bars": { query: rawBarsSelectSql(ctx.sql) },
-        "market/raw_bars_rejects": { query: `SELECT * FROM ${RAW_TABLES.rejects} ORDER BY reason, ts_event, symbol` },
+        "market/raw_bars_rejects": { query: rejectsSelectSql() },
       },
     };
   },

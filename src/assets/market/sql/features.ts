@@ -97,8 +97,10 @@ WITH bars_read AS (
   SELECT * FROM ${source} WHERE ts >= ${warmUpFrom}::TIMESTAMP AND ts < ${start}::TIMESTAMP
   QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${FEATURE_WARM_UP_BARS}
 ), scales AS (
-  -- every feature is a ratio of prices of one root: dividing by a per-root constant keeps every root's terms near 1
-  SELECT root, avg(close) AS scale FROM bars_read GROUP BY root
+  -- every feature is a ratio of prices of one root: dividing by a per-root constant keeps every root's terms near 1.
+  -- A power of two scales exactly, and does not change with the order a parallel avg() adds in, so
+  -- the same bars always give the same bytes (the data version)
+  SELECT root, 2 ^ round(log2(avg(close))) AS scale FROM bars_read GROUP BY root
 ), sorted AS (
   -- the one sort: from here on every window streams over rows in (root, ts) order
   SELECT b.root, b.ts, b.symbol, b.session_date, b.session_minute, b.volume::DOUBLE AS v,

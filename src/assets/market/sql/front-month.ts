@@ -4,6 +4,7 @@
  * volume only, so the choice never uses information from the session itself.
  */
 import type { SqlConnection } from "../../../core";
+import { PRICE_SCALE } from "../layout";
 
 const SESSIONS_BACK_DAYS = 7;
 
@@ -18,6 +19,11 @@ function sessionShifts(source: string): string {
   return `SELECT hour, timezone('America/Chicago', timezone('UTC', make_timestamp(hour * 3600000000))) + INTERVAL 7 HOUR
                        - make_timestamp(hour * 3600000000) AS shift
   FROM (SELECT DISTINCT epoch_us(ts) // 3600000000 AS hour FROM ${source})`;
+}
+
+/** A decoded price back in the vendor's fixed-point units (exact: it was decoded from them). */
+function fixedPoint(price: string): string {
+  return `round(${price} * ${PRICE_SCALE})::BIGINT`;
 }
 
 export function frontMonthSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
@@ -79,22 +85,37 @@ WITH outrights_read AS (
   WHERE new_close IS NOT NULL AND old_close IS NOT NULL
   GROUP BY root, session_date
 ), front_bars AS (
-  SELECT b.*,
-         row_number() OVER session_to_t AS bar_in_session,
-         -- VWAP of typical prices from the session's first bar (one contract per session, so one price scale)
-         sum((b.high + b.low + b.close) / 3 * b.volume) OVER session_to_t / sum(b.volume) OVER session_to_t AS session_vwap
+  -- the one sort: the session VWAP streams over rows in (root, ts) order, where a session's bars are adjacent
+  SELECT b.*, r.roll_ratio AS session_roll_ratio,
+         -- 3 × typical price × volume in the vendor's fixed-point units, as a 128-bit integer:
+         -- the running sums and their differences are exact
+         (${fixedPoint("b.high")} + ${fixedPoint("b.low")} + ${fixedPoint("b.close")})::HUGEINT * b.volume AS typical_value
   FROM outrights b
   JOIN front f ON f.root = b.root AND f.session_date = b.session_date AND f.front_symbol = b.symbol
-  -- the week read before the month only decides fronts and rolls: the session window runs over the month's sessions
+  LEFT JOIN roll_ratios r ON r.root = b.root AND r.session_date = b.session_date
+  -- the week read before the month only decides fronts and rolls: the VWAP runs over the month's sessions
   -- (a bar's session date is never before its UTC date; one day of margin)
   WHERE b.session_date >= ${start}::DATE - 1
-  WINDOW session_to_t AS (PARTITION BY b.root, b.session_date ORDER BY b.ts ROWS UNBOUNDED PRECEDING)
+  ORDER BY b.root, b.ts
+), running AS (
+  SELECT *,
+    root IS DISTINCT FROM lag(root) OVER () OR session_date IS DISTINCT FROM lag(session_date) OVER () AS session_opens,
+    sum(typical_value) OVER (ROWS UNBOUNDED PRECEDING) AS running_value,
+    sum(volume) OVER (ROWS UNBOUNDED PRECEDING) AS running_volume
+  FROM front_bars
+), session_running AS (
+  -- a session's sums are the running sums less their values before its first bar (both only grow: a running max)
+  SELECT *,
+    running_value - max(CASE WHEN session_opens THEN running_value - typical_value END) OVER (ROWS UNBOUNDED PRECEDING) AS session_value,
+    running_volume - max(CASE WHEN session_opens THEN running_volume - volume END) OVER (ROWS UNBOUNDED PRECEDING) AS session_volume
+  FROM running
 )
 SELECT b.root, b.ts, b.ts_event, b.symbol, b.expiry, b.open, b.high, b.low, b.close, b.volume,
-       b.session_date, b.session_minute, b.session_vwap,
-       CASE WHEN b.bar_in_session = 1 THEN r.roll_ratio END AS roll_ratio
-FROM front_bars b
-LEFT JOIN roll_ratios r ON r.root = b.root AND r.session_date = b.session_date
-WHERE b.ts >= ${start}::TIMESTAMP AND b.ts < ${end}::TIMESTAMP
-ORDER BY b.root, b.ts`;
+       b.session_date, b.session_minute,
+       -- VWAP of typical prices from the session's first bar (one contract per session, so one price scale)
+       b.session_value::DOUBLE / (3 * ${PRICE_SCALE}.0) / b.session_volume AS session_vwap,
+       CASE WHEN b.session_opens THEN b.session_roll_ratio END AS roll_ratio
+FROM session_running b
+-- rows leave the streaming windows in (root, ts) order: no second sort
+WHERE b.ts >= ${start}::TIMESTAMP AND b.ts < ${end}::TIMESTAMP`;
 }

@@ -12,6 +12,13 @@
  */
 import { BARRIER_SETS, labelSpans } from "./label-modes";
 
+/**
+ * Attributed returns as decimals for an exact mean: 24 digits after the
+ * point keep 14 significant digits down to 1e-10, and 14 before it hold a
+ * partition's sum.
+ */
+const EXACT_SUM_DECIMAL = "DECIMAL(38, 24)";
+
 /** Spans computed once each (long and short scalp share one); `held` is any of its modes' bars held. */
 const SPANS = labelSpans().map((span) => ({ name: span.name, modes: span.modes, held: `${span.modes[0]!.mode}_held` }));
 
@@ -86,8 +93,9 @@ WITH spans AS (
   SELECT *, ${SPANS.map((s) => `abs(${s.name}_end_attributed - ${s.name}_attributed) AS ${s.name}_attributed_abs`).join(", ")}
   FROM spans
 ), means AS (
-  -- weights are normalised to mean 1 within the partition
-  SELECT ${SPANS.map((s) => `avg(${s.name}_attributed_abs) AS ${s.name}_mean`).join(", ")} FROM attributed
+  -- weights are normalised to mean 1 within the partition; the sums are exact (fixed-point decimals), so
+  -- the order a parallel aggregate adds in cannot change a weight's last bits (the data version)
+  SELECT ${SPANS.map((s) => `avg(${s.name}_attributed_abs::${EXACT_SUM_DECIMAL})::DOUBLE AS ${s.name}_mean`).join(", ")} FROM attributed
 )
 SELECT root, ts, ${BARRIER_SETS.map((s) => `complete_${s.name}`).join(", ")},
   ${columns.join(",\n  ")}
