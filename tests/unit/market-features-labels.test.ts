@@ -5,10 +5,12 @@
  * computed by hand or by the straightforward loops below.
  */
 import { landingKey } from "../../src/assets/market";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { materialize, runChecks } from "../../src/execution";
 import type { CheckResult } from "../../src/resources/catalog";
 import { DuckDbSession, quoteLiteral } from "../../src/resources/duckdb";
+import { labelBarsOutOfOrderSql } from "../../src/assets/market/sql/labels";
 import { rowsAlignedSql, trainingSetSql } from "../../src/assets/market/sql/training-set";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
@@ -285,5 +287,19 @@ describe("market features and labels on a crafted series with a roll", () => {
       expect(oneSided.label_class_balance).toMatchObject({ passed: false, blocking: false, severity: "warn" });
       expect(oneSided.weights_mean_one?.passed).toBe(true);
     });
+  });
+});
+
+describe("labels' stored-order guard", () => {
+  it("counts the places where label_bars is not stored in g order", async () => {
+    const db = await DuckDbSession.open({ memoryLimit: "256MB", tempDir: join(tmpdir(), "materia-order-guard-spill") });
+    try {
+      await db.run("CREATE TEMP TABLE label_bars AS SELECT * FROM (VALUES (1), (2), (3), (4)) t(g)");
+      expect(await db.all(labelBarsOutOfOrderSql())).toEqual([{ breaks: 0n }]);
+      await db.run("CREATE OR REPLACE TEMP TABLE label_bars AS SELECT * FROM (VALUES (1), (3), (2), (4)) t(g)");
+      expect(await db.all(labelBarsOutOfOrderSql())).toEqual([{ breaks: 3n }]);
+    } finally {
+      await db.close();
+    }
   });
 });

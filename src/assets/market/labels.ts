@@ -1,8 +1,8 @@
 /** Stage 4: front-month bars (+ the features' rv_60) → triple-barrier labels in six modes, with sample weights. */
-import { defineAsset, timeWindowMapping } from "../../core";
+import { defineAsset, MaterializeError, timeWindowMapping, type SqlConnection } from "../../core";
 import { MARKET_MONTHS, requireMonthOf, WIDE_FLOAT_PARQUET } from "./layout";
 import { labelRunningSumsSql, labelsSelectSql } from "./sql/label-weights";
-import { labelBarsSql, labelEventsSql, labelTouchesSql } from "./sql/labels";
+import { labelBarsOutOfOrderSql, labelBarsSql, labelEventsSql, labelTouchesSql } from "./sql/labels";
 
 export const labels = defineAsset({
   key: "market/labels",
@@ -18,6 +18,7 @@ export const labels = defineAsset({
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");
     await ctx.sql.run(labelBarsSql(ctx.sql, ctx.timeWindow!));
+    await assertBarsInOrder(ctx.sql);
     await ctx.sql.run(labelTouchesSql(ctx.sql));
     await ctx.sql.run(labelEventsSql());
     await ctx.sql.run(labelRunningSumsSql());
@@ -25,3 +26,19 @@ export const labels = defineAsset({
     return labelsSelectSql();
   },
 });
+
+/**
+ * The touch search and the running sums read neighbours with lead/lag over
+ * the table's stored order, which must be g's. DuckDB keeps insertion order
+ * (preserve_insertion_order); should that ever change, fail loudly instead of
+ * labelling from the wrong bars. One streaming pass: a few milliseconds.
+ */
+async function assertBarsInOrder(sql: SqlConnection): Promise<void> {
+  const [row] = await sql.all<{ breaks: bigint }>(labelBarsOutOfOrderSql());
+  const breaks = Number(row?.breaks ?? 0);
+  if (breaks > 0) {
+    throw new MaterializeError(`label_bars is stored out of g order in ${breaks} places, so leads would read the wrong bars.`, {
+      hint: "Check that DuckDB's preserve_insertion_order is on (the default) for the step's session.",
+    });
+  }
+}

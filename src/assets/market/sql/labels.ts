@@ -75,6 +75,11 @@ FROM label_bars;
 `;
 }
 
+/** Places where label_bars, read in stored order, does not count g up by one. */
+export function labelBarsOutOfOrderSql(): string {
+  return `SELECT count(*) FILTER (WHERE g <> previous_g + 1) AS breaks FROM (SELECT g, lag(g) OVER () AS previous_g FROM label_bars)`;
+}
+
 /** The log price level of a barrier for bar t. */
 function level(barrier: Barrier): string {
   const distance = `${barrier.width} * sigma * sqrt(${barrier.horizon})`;
