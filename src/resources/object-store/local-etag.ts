@@ -40,7 +40,8 @@ export class ContentEtagCache {
     try {
       const hashed = await handle.stat({ bigint: true });
       const hash = createHash("md5");
-      for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+      // 1 MiB chunks: the default 64 KiB about doubles the CPU of hashing a large file
+      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
       const etag = hash.digest("hex");
       this.remember(path, hashed, etag);
       return etag;
