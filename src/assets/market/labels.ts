@@ -29,16 +29,18 @@ export const labels = defineAsset({
 
 /**
  * The touch search and the running sums read neighbours with lead/lag over
- * the table's stored order, which must be g's. DuckDB keeps insertion order
- * (preserve_insertion_order); should that ever change, fail loudly instead of
- * labelling from the wrong bars. One streaming pass: a few milliseconds.
+ * the table's stored order, which must be g's. It is, because label_bars is
+ * written by streaming windows, which run on one thread and so insert rows as
+ * they number them (sessions do not preserve insertion order in general).
+ * Should DuckDB ever change that, fail loudly instead of labelling from the
+ * wrong bars. One streaming pass: a few milliseconds.
  */
 async function assertBarsInOrder(sql: SqlConnection): Promise<void> {
   const [row] = await sql.all<{ breaks: bigint }>(labelBarsOutOfOrderSql());
   const breaks = Number(row?.breaks ?? 0);
   if (breaks > 0) {
     throw new MaterializeError(`label_bars is stored out of g order in ${breaks} places, so leads would read the wrong bars.`, {
-      hint: "Check that DuckDB's preserve_insertion_order is on (the default) for the step's session.",
+      hint: "DuckDB no longer writes streaming-window output in order: number the bars in a separate ordered pass (e.g. ORDER BY g on insert).",
     });
   }
 }
