@@ -12,9 +12,9 @@
  * The trade-off: the first `list` of a large folder written by another process
  * reads every file once.
  */
-import { createHash } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { open } from "node:fs/promises";
+import { hashFileHandle } from "../../utils/hash-file";
 
 const MAX_REMEMBERED = 50_000;
 
@@ -39,10 +39,7 @@ export class ContentEtagCache {
     const handle = await open(path, "r");
     try {
       const hashed = await handle.stat({ bigint: true });
-      const hash = createHash("md5");
-      // 1 MiB chunks: the default 64 KiB about doubles the CPU of hashing a large file
-      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-      const etag = hash.digest("hex");
+      const etag = (await hashFileHandle(handle, "md5")).digest;
       this.remember(path, hashed, etag);
       return etag;
     } finally {
