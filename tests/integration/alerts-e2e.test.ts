@@ -14,10 +14,13 @@ async function waitForRequests(receiver: AlertReceiver, path: string, count: num
   while (receiver.requestsTo(path).length < count && Date.now() < deadline) await sleep(100);
 }
 
+type PagerDutyEvent = { event_action: string; dedup_key: string; routing_key: string; payload?: { summary: string } };
+
 describe("check alerts through Temporal to real HTTP receivers", () => {
   let receiver: AlertReceiver;
   let good: Harness;
   let bad: Harness;
+  let broken: Harness;
 
   beforeAll(async () => {
     receiver = await AlertReceiver.start();
@@ -34,8 +37,13 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
       config: { ...config, temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-bad` } },
       env: createExecutionEnvironment(config, log, { store: good.env.store, resources: { negative: true } }),
     });
+    broken = await startHarness(definitions, {
+      config: { ...config, temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-broken` } },
+      env: createExecutionEnvironment(config, log, { store: good.env.store, resources: { unavailable: true } }),
+    });
   });
   afterAll(async () => {
+    await broken.close();
     await bad.close();
     await good.close();
     await receiver.close();
@@ -49,7 +57,6 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     for (let i = 0; i < 300 && (acceptedCount("/pagerduty") < 1 || acceptedCount("/slack") < 1); i++) await sleep(100);
     await sleep(1500);
 
-    type PagerDutyEvent = { event_action: string; dedup_key: string; routing_key: string };
     const pagerDuty = receiver.requestsTo("/pagerduty");
     const accepted = pagerDuty.filter((r) => r.status === 200).map((r) => r.json as PagerDutyEvent);
     // Some attempts met the outage (500); after recovery exactly one trigger was accepted.
@@ -92,5 +99,36 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     const failed: string[] = [];
     for await (const execution of good.client.workflow.list({ query: `WorkflowType = "alertDeliveryWorkflow" AND ExecutionStatus = "Failed"` })) failed.push(execution.workflowId);
     expect(failed.filter((id) => id.includes(":trigger:")).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("pages once when a step fails, stays quiet while its partition keeps failing, and resolves when the step publishes it again", async () => {
+    receiver.reset();
+    const partition = "2024-11";
+    const run = async (h: Harness) => (await startRun(h.client, h.config.temporal.taskQueue, { selection: "key:shop/orders", partition })).handle.result();
+    const accepted = () => receiver.requestsTo("/pagerduty").filter((r) => r.status === 200).map((r) => r.json as PagerDutyEvent);
+
+    await expect(run(broken)).rejects.toThrow();
+    for (let i = 0; i < 100 && accepted().length < 1; i++) await sleep(100);
+    const [trigger] = accepted();
+    expect(trigger).toMatchObject({ event_action: "trigger" });
+    expect(trigger!.payload!.summary).toMatch(/run failed on shop\/orders \[2024-11\].*unavailable/);
+
+    // Failing again (another run of the same step partition): the incident is open, nobody is paged twice.
+    await expect(run(broken)).rejects.toThrow();
+    await sleep(1500);
+    expect(accepted()).toHaveLength(1);
+
+    // The step publishes the partition: PagerDuty gets a resolve with the failure's dedup key, Slack the recovery.
+    await run(good);
+    for (let i = 0; i < 100 && accepted().length < 2; i++) await sleep(100);
+    expect(accepted()[1]).toMatchObject({ event_action: "resolve", dedup_key: trigger!.dedup_key });
+    const slack = () => receiver.requestsTo("/slack").filter((r) => r.status === 200);
+    for (let i = 0; i < 100 && slack().length < 2; i++) await sleep(100);
+    expect(slack().pop()!.rawBody).toContain("published again");
+
+    // Closed: a later failure pages again.
+    await expect(run(broken)).rejects.toThrow();
+    for (let i = 0; i < 100 && accepted().length < 3; i++) await sleep(100);
+    expect(accepted()[2]).toMatchObject({ event_action: "trigger", dedup_key: trigger!.dedup_key });
   });
 });

@@ -3,9 +3,10 @@
  *   orders (monthly, blocking check) → daily_revenue (monthly)
  *     → rolling_revenue (monthly, reads the previous month too)
  *     → summary (unpartitioned, reads all months)
- * `resources.negative` injects a bad row; `resources.scale` changes the data.
+ * `resources.negative` injects a bad row; `resources.scale` changes the data;
+ * `resources.unavailable` makes orders fail (non-retryable) before any SQL.
  */
-import { defineAsset, defineDefinitions, defineJob, defineSchedule, monthlyPartitions, timeWindowMapping, type Definitions, type ScheduleDefinition } from "../../src/core";
+import { defineAsset, defineDefinitions, defineJob, defineSchedule, MaterializeError, monthlyPartitions, timeWindowMapping, type Definitions, type ScheduleDefinition } from "../../src/core";
 
 export const MONTHS = monthlyPartitions({ start: "2024-01", end: "2027-01" });
 
@@ -18,6 +19,7 @@ export function fixtureDefinitions(options: { ordersCodeVersion?: string; schedu
     codeVersion: options.ordersCodeVersion ?? "1",
     checks: [{ name: "amount_not_negative", blocking: true, check: "SELECT * FROM output WHERE amount < 0" }],
     async materialize(ctx) {
+      if (ctx.resources.unavailable === true) throw new MaterializeError("The orders source is unavailable.");
       const start = ctx.timeWindow!.start.toISOString();
       const scale = Number(ctx.resources.scale ?? 1);
       const negative = ctx.resources.negative === true ? "UNION ALL SELECT 999999, TIMESTAMP '2024-01-01', -5.0" : "";

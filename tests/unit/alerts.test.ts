@@ -27,6 +27,9 @@ import {
   readIncident,
   rerunCommand,
   routeAlert,
+  runFailedAlert,
+  runRecoveredAlert,
+  slackMessage,
   verifyWebhookSignature,
   webhookChannel,
   type Alert,
@@ -272,6 +275,26 @@ describe("alert routing and incident decisions", () => {
     const passed = checkResultAlert(failingResult({ check: "freshness", passed: true, severity: "warn" }), LINK);
     expect(passed.dedupKey).toBe(missed.dedupKey);
     expect(await planAlert(store, config.alerts, passed)).toMatchObject({ decision: "resolve", alert: { kind: "check_recovered", severity: "error" }, channels: ["pagerduty", "slack"] });
+  });
+
+  it("keeps one incident per failing step partition across runs, and resolves it when the step publishes again", async () => {
+    const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), "materia-run-failed-")));
+    const failed = (runId: string) =>
+      runFailedAlert({ runId, asset: "market/features", partition: "2025-10", message: "market/features[2025-10]: out of memory", link: { ...LINK, workflowId: runId } });
+    expect(await planAlert(store, config.alerts, failed("materia-run:market_monthly:2025-10"))).toMatchObject({ decision: "trigger", channels: ["pagerduty", "slack"] });
+    // the same step partition failing in another run (a backfill window) is the same incident: quiet
+    expect(await planAlert(store, config.alerts, failed("materia-run:market_monthly:2025-09..2025-10"))).toBeUndefined();
+    // another partition is another incident
+    const other = runFailedAlert({ runId: "r", asset: "market/features", partition: "2025-11", message: "x", link: LINK });
+    expect(other.dedupKey).not.toBe(failed("r").dedupKey);
+
+    const recovered = runRecoveredAlert({ runId: "materia-run:market_monthly:2025-10", asset: "market/features", partition: "2025-10", link: LINK });
+    expect(recovered.dedupKey).toBe(failed("r").dedupKey);
+    expect(await planAlert(store, config.alerts, recovered)).toMatchObject({ decision: "resolve", alert: { kind: "run_recovered", severity: "error" }, channels: ["pagerduty", "slack"] });
+    expect(slackMessage(recovered).text).toContain("published again");
+    // nothing open any more: the next publish is quiet, and the next failure pages again
+    expect(await planAlert(store, config.alerts, recovered)).toBeUndefined();
+    expect(await planAlert(store, config.alerts, failed("materia-run:market_monthly:2025-10"))).toMatchObject({ decision: "trigger" });
   });
 
   it("quotes a partition key for the shell in the re-run command", () => {

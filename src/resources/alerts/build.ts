@@ -86,8 +86,19 @@ export function freshnessMissedAlert(input: { asset: string; partition: string; 
   };
 }
 
-/** A run that failed after its last retry: one incident per run, so a re-delivered failure does not page twice. */
-export function runFailedAlert(input: { runId: string; asset: string | null; partition: string | null; message: string; link: RunLink; severity?: AlertSeverity }): Alert {
+/**
+ * One incident per failing step partition, whichever run it failed in (a
+ * schedule, a backfill window, the CLI): a repeated failure stays quiet, and
+ * the step publishing that partition again resolves it (runRecoveredAlert).
+ * Keying by run would leave the incident open for good and silence every
+ * later failure of a run with the same (deterministic) workflow id.
+ */
+export function stepFailureDedupKey(step: string, partition: string | null): string {
+  return alertDedupKey({ scope: "step", asset: step, check: null, partition });
+}
+
+/** A step that failed after its last retry. */
+export function runFailedAlert(input: { runId: string; asset: string; partition: string | null; message: string; link: RunLink; severity?: AlertSeverity }): Alert {
   return {
     kind: "run_failed",
     severity: input.severity ?? "error",
@@ -99,9 +110,28 @@ export function runFailedAlert(input: { runId: string; asset: string | null; par
     failingSample: [],
     runId: input.runId,
     webUiUrl: temporalRunUrl(input.link),
-    rerunCommand: input.asset === null ? null : rerunCommand(input.asset, input.partition),
-    dedupKey: alertDedupKey({ scope: "run", asset: null, check: null, partition: input.runId }),
+    rerunCommand: rerunCommand(input.asset, input.partition),
+    dedupKey: stepFailureDedupKey(input.asset, input.partition),
     message: input.message,
+  };
+}
+
+/** The step published the partition again: resolves its run_failed incident, if one is open. */
+export function runRecoveredAlert(input: { runId: string; asset: string; partition: string | null; link: RunLink }): Alert {
+  return {
+    kind: "run_recovered",
+    severity: "error",
+    asset: input.asset,
+    partition: input.partition,
+    check: null,
+    measured: null,
+    threshold: null,
+    failingSample: [],
+    runId: input.runId,
+    webUiUrl: temporalRunUrl(input.link),
+    rerunCommand: null,
+    dedupKey: stepFailureDedupKey(input.asset, input.partition),
+    message: `${input.asset}${input.partition === null ? "" : `[${input.partition}]`} published again`,
   };
 }
 

@@ -7,7 +7,7 @@ export type { Alert, AlertChannel, AlertChannelName, AlertKind, AlertSeverity } 
 export { isRecovery } from "./types";
 export { AlertDeliveryError, AlertRejectedError } from "./errors";
 export { ALERT_TIMEOUT_MS } from "./http";
-export { alertDedupKey, temporalRunUrl, rerunCommand, checkResultAlert, freshnessMissedAlert, runFailedAlert, sensorFailingAlert, type RunLink } from "./build";
+export { alertDedupKey, temporalRunUrl, rerunCommand, checkResultAlert, freshnessMissedAlert, runFailedAlert, runRecoveredAlert, sensorFailingAlert, stepFailureDedupKey, type RunLink } from "./build";
 export { slackChannel, slackMessage, type SlackChannelOptions } from "./slack";
 export { pagerDutyChannel, pagerDutyEvent, type PagerDutyChannelOptions } from "./pagerduty";
 export { webhookChannel, type WebhookChannelOptions, type WebhookBody } from "./webhook";

@@ -4,7 +4,7 @@
  * https://api.slack.com/messaging/webhooks
  */
 import { postJson } from "./http";
-import type { Alert, AlertChannel } from "./types";
+import { isRecovery, type Alert, type AlertChannel } from "./types";
 
 export interface SlackChannelOptions {
   webhookUrl: string;
@@ -15,6 +15,7 @@ const TITLES: Record<Alert["kind"], string> = {
   check_failed: "Check failed",
   check_recovered: "Check recovered",
   run_failed: "Run failed",
+  run_recovered: "Step publishes again",
   sensor_failing: "Sensor failing",
   freshness_missed: "Freshness deadline missed",
 };
@@ -29,7 +30,7 @@ export function slackChannel(options: SlackChannelOptions): AlertChannel {
 }
 
 export function slackMessage(alert: Alert): { text: string; blocks: unknown[] } {
-  const icon = alert.kind === "check_recovered" ? ":white_check_mark:" : alert.severity === "error" ? ":rotating_light:" : ":warning:";
+  const icon = isRecovery(alert) ? ":white_check_mark:" : alert.severity === "error" ? ":rotating_light:" : ":warning:";
   const title = `${TITLES[alert.kind]}${alert.check ? `: ${alert.check}` : ""}${alert.asset ? ` on ${alert.asset}` : ""}${alert.partition ? ` [${alert.partition}]` : ""}`;
   const fields = [
     ["Asset", alert.asset],

@@ -7,7 +7,7 @@ import type { AlertChannelName } from "../../config";
 
 export type { AlertChannelName } from "../../config";
 
-export type AlertKind = "check_failed" | "check_recovered" | "run_failed" | "sensor_failing" | "freshness_missed";
+export type AlertKind = "check_failed" | "check_recovered" | "run_failed" | "run_recovered" | "sensor_failing" | "freshness_missed";
 
 export type AlertSeverity = "warn" | "error";
 
@@ -40,5 +40,5 @@ export interface AlertChannel {
 
 /** True for alerts that close an incident rather than open one. */
 export function isRecovery(alert: Pick<Alert, "kind">): boolean {
-  return alert.kind === "check_recovered";
+  return alert.kind === "check_recovered" || alert.kind === "run_recovered";
 }

@@ -8,7 +8,19 @@
 import { ApplicationFailure } from "@temporalio/common";
 import type { MateriaConfig } from "../../config";
 import type { CheckResult } from "../../resources/catalog";
-import { AlertRejectedError, configuredChannels, createAlertChannels, deliverAlert, planAlert, planCheckAlerts, runFailedAlert, type Alert, type AlertChannelName, type PlannedAlert } from "../../resources/alerts";
+import {
+  AlertRejectedError,
+  configuredChannels,
+  createAlertChannels,
+  deliverAlert,
+  planAlert,
+  planCheckAlerts,
+  runFailedAlert,
+  runRecoveredAlert,
+  type Alert,
+  type AlertChannelName,
+  type PlannedAlert,
+} from "../../resources/alerts";
 import type { ObjectStore } from "../../resources/object-store";
 import type { Logger } from "../../utils/logger";
 
@@ -33,12 +45,21 @@ export function createAlertActivities(runtime: AlertsRuntime) {
       }
     },
 
-    async planRunFailedAlert(request: { workflowId: string; message: string; asset: string | null; partition: string | null }): Promise<PlannedAlert[]> {
+    /** A step failed after its last retry (`asset` is the step's name). */
+    async planRunFailedAlert(request: { workflowId: string; message: string; asset: string; partition: string | null }): Promise<PlannedAlert[]> {
       if (configuredChannels(runtime.config.alerts).length === 0) return [];
       const planned = await planAlert(runtime.store, runtime.config.alerts, runFailedAlert({ runId: request.workflowId, asset: request.asset, partition: request.partition, message: request.message, link: link(request.workflowId) }));
       return planned ? [planned] : [];
     },
   };
+}
+
+/** A step published its partition: resolve the incident a failure of it opened, if any (one small read otherwise). */
+export async function planStepRecoveredAlert(runtime: AlertsRuntime | undefined, step: string, partition: string | null, workflowId: string): Promise<PlannedAlert[]> {
+  if (!runtime || configuredChannels(runtime.config.alerts).length === 0) return [];
+  const link = { uiUrl: runtime.config.temporal.uiUrl, namespace: runtime.config.temporal.namespace, workflowId };
+  const planned = await planAlert(runtime.store, runtime.config.alerts, runRecoveredAlert({ runId: workflowId, asset: step, partition, link }));
+  return planned ? [planned] : [];
 }
 
 /** Check results → alerts to send (incident state updated), or [] when no channel is configured. */

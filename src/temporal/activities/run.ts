@@ -7,7 +7,7 @@ import { ApplicationFailure } from "@temporalio/common";
 import type { AssetStep, Definitions, RetrySpec, TimeoutSpec } from "../../core";
 import { MateriaError } from "../../core";
 import { partitionContext, planRun, runStep, type ExecutionEnvironment } from "../../execution";
-import { planAlertsForChecks, type AlertsRuntime } from "./alerts";
+import { planAlertsForChecks, planStepRecoveredAlert, type AlertsRuntime } from "./alerts";
 import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, type RunInput, type RunPlan, type StepActivityOptions, type StepSummary } from "../shared";
 
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -46,7 +46,10 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
         });
         const checkResults = outcome.outputs.flatMap((o) => o.checks);
         const failedChecks = checkResults.filter((c) => !c.passed).map((c) => `${c.asset}:${c.check}`);
-        const plannedAlerts = await planAlertsForChecks(alerts, checkResults, request.runId);
+        const plannedAlerts = [
+          ...(await planAlertsForChecks(alerts, checkResults, request.runId)),
+          ...(outcome.status === "published" ? await planStepRecoveredAlert(alerts, request.step, request.partition, request.runId) : []),
+        ];
         return {
           id: request.partition === null ? request.step : `${request.step}[${request.partition}]`,
           step: request.step,
