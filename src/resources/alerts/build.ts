@@ -116,23 +116,10 @@ export function runFailedAlert(input: { runId: string; asset: string; partition:
   };
 }
 
-/** The step published the partition again: resolves its run_failed incident, if one is open. */
+/** The step published the partition again: resolves its run_failed incident, if one is open (same dedup key). */
 export function runRecoveredAlert(input: { runId: string; asset: string; partition: string | null; link: RunLink }): Alert {
-  return {
-    kind: "run_recovered",
-    severity: "error",
-    asset: input.asset,
-    partition: input.partition,
-    check: null,
-    measured: null,
-    threshold: null,
-    failingSample: [],
-    runId: input.runId,
-    webUiUrl: temporalRunUrl(input.link),
-    rerunCommand: null,
-    dedupKey: stepFailureDedupKey(input.asset, input.partition),
-    message: `${input.asset}${input.partition === null ? "" : `[${input.partition}]`} published again`,
-  };
+  const message = `${input.asset}${input.partition === null ? "" : `[${input.partition}]`} published again`;
+  return { ...runFailedAlert({ ...input, message }), kind: "run_recovered", rerunCommand: null };
 }
 
 /** A sensor whose evaluation keeps failing: one incident per sensor until it is closed (closeIncident) on success. */
