@@ -18,6 +18,7 @@ import { defineDefinitions } from "../src/core";
 import { createExecutionEnvironment, materialize, type RunResult } from "../src/execution";
 import { createObjectStore } from "../src/resources/object-store";
 import { createLogger } from "../src/utils/logger";
+import { marketIoFloor } from "./market-io-floor";
 
 const WARM_UP_MONTH = "2025-09";
 const BENCH_MONTH = "2025-10";
@@ -62,6 +63,15 @@ export async function benchMarket(): Promise<void> {
     console.log(
       `  ${"whole chain".padEnd(30)} ${chainSeconds.toFixed(2).padStart(7)} s   (${cpuSeconds.toFixed(2)} CPU s) ${Math.round(rows / chainSeconds)} vendor rows/s · peak RSS ${peakRssMiB.toFixed(0)} MiB` +
         ` (targets: ≤ 3 s, ≤ 1536 MiB) · projected 185 months ≈ ${((185 * chainSeconds) / 60).toFixed(1)} min on one worker`,
+    );
+
+    const floor = await marketIoFloor(definitions, env, BENCH_MONTH);
+    const floorCpu = floor.reduce((sum, row) => sum + row.cpuSeconds, 0);
+    console.log(`\nmarket: I/O floor of the chain (no transform: the same month's data read and written once, least of 3)`);
+    for (const row of floor) console.log(`  ${row.what.padEnd(36)} ${row.cpuSeconds.toFixed(2).padStart(6)} CPU s${row.megabytes !== undefined ? `   ${row.megabytes.toFixed(1)} MB` : ""}`);
+    console.log(
+      `  ${"I/O floor".padEnd(36)} ${floorCpu.toFixed(2).padStart(6)} CPU s = ${((100 * floorCpu) / cpuSeconds).toFixed(0)}% of the chain's ${cpuSeconds.toFixed(2)} CPU s;` +
+        ` the transforms get the rest. On 2 cores the floor alone takes ≥ ${(floorCpu / 2).toFixed(2)} s.`,
     );
   } finally {
     rmSync(home, { recursive: true, force: true });
