@@ -4,7 +4,7 @@
  * the vendor file, then reading and rewriting each published asset once with
  * its step's Parquet settings. It tells how much of the chain is data
  * movement and how much is transform, and bounds what any SQL could reach:
- * on a 2-core machine the chain cannot finish faster than this floor / 2.
+ * on n cores the chain cannot finish faster than this floor / n.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +37,6 @@ export async function marketIoFloor(definitions: Definitions, env: ExecutionEnvi
   const scratch = mkdtempSync(join(tmpdir(), "materia-io-floor-"));
   const db = await DuckDbSession.open(env.duckdb);
   try {
-    await db.run("SET preserve_insertion_order = false");
     const rows: IoFloorRow[] = [];
     const vendorFile = await env.store.localPath(landingKey(month), scratch);
     rows.push({ what: "read the vendor file", cpuSeconds: await leastCpuSeconds(3, () => db.run(readVendorFileSql(db, vendorFile))) });

@@ -8,7 +8,7 @@
  * Targets (issue 6): ≤ 3 s per month for the whole chain, peak RSS ≤ 1.5 GiB.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { marketAssets } from "../src/assets/market";
 import { generateMarketMonths } from "../src/assets/market/vendor";
@@ -71,7 +71,7 @@ export async function benchMarket(): Promise<void> {
     for (const row of floor) console.log(`  ${row.what.padEnd(36)} ${row.cpuSeconds.toFixed(2).padStart(6)} CPU s${row.megabytes !== undefined ? `   ${row.megabytes.toFixed(1)} MB` : ""}`);
     console.log(
       `  ${"I/O floor".padEnd(36)} ${floorCpu.toFixed(2).padStart(6)} CPU s = ${((100 * floorCpu) / cpuSeconds).toFixed(0)}% of the chain's ${cpuSeconds.toFixed(2)} CPU s;` +
-        ` the transforms get the rest. On 2 cores the floor alone takes ≥ ${(floorCpu / 2).toFixed(2)} s.`,
+        ` the transforms get the rest. On ${availableParallelism()} cores the floor alone takes ≥ ${(floorCpu / availableParallelism()).toFixed(2)} s.`,
     );
   } finally {
     rmSync(home, { recursive: true, force: true });
