@@ -4,10 +4,11 @@
  * typed config. Every problem is reported at once in a ConfigError.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError, type ConfigIssue } from "./errors";
 import { SETTINGS } from "./settings";
+import { describeBadValue, redactedForm } from "./shown-value";
 
 export type StorageConfig =
   | { kind: "file"; url: string; path: string }
@@ -39,6 +40,8 @@ export interface MateriaConfig {
     uiUrl: string;
     cliPath: string | undefined;
   };
+  /** How long the CLI's watchers keep reconnecting to a Temporal server that went away. */
+  cli: { reconnectWindowSeconds: number };
   minio: { binaryPath: string | undefined; port: number; consolePort: number; bucket: string };
   /** Explicit tool binaries (else built into <home>/bin, else PATH). */
   toolOverrides: { temporal: string | undefined; minio: string | undefined; "docker-compose": string | undefined };
@@ -77,14 +80,16 @@ export function loadConfig(options: LoadConfigOptions = {}): MateriaConfig {
     if (result.success) {
       values[setting.env] = result.data;
     } else {
-      const problem = raw === undefined ? "is required" : `${result.error.issues.map((i) => i.message).join("; ")}`;
-      issues.push({ variable: setting.env, problem: "secret" in setting && setting.secret ? problem : `${problem}${raw === undefined ? "" : ` (got "${raw}")`}`, example: setting.example });
+      const problem = raw === undefined ? "is required" : `${result.error.issues.map((i) => i.message).join("; ")}${describeBadValue(setting, raw)}`;
+      issues.push({ variable: setting.env, problem, example: setting.example });
     }
   }
   const get = <T>(name: string): T => values[name] as T;
 
   const home = resolvePath(cwd, get<string>("MATERIA_HOME"));
-  const storage = parseStorage(cwd, get<string>("MATERIA_STORAGE_URL"), get, issues);
+  // The default lake lives in MATERIA_HOME, wherever that is; an explicit relative file:// URL is relative to the cwd.
+  const storageUrl = get<string | undefined>("MATERIA_STORAGE_URL");
+  const storage = storageUrl === undefined ? { kind: "file" as const, url: `file://${join(home, "lake")}`, path: join(home, "lake") } : parseStorage(cwd, storageUrl, get, issues);
   const webhookUrl = get<string | undefined>("MATERIA_WEBHOOK_URL");
   const webhookSecret = get<string | undefined>("MATERIA_WEBHOOK_SECRET");
   if (webhookUrl !== undefined && webhookSecret === undefined) {
@@ -113,6 +118,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MateriaConfig {
       uiUrl: get<string | undefined>("MATERIA_TEMPORAL_UI_URL") ?? `http://127.0.0.1:${uiPort}`,
       cliPath: get("MATERIA_TEMPORAL_CLI"),
     },
+    cli: { reconnectWindowSeconds: get("MATERIA_CLI_RECONNECT_SECONDS") },
     minio: {
       binaryPath: get("MATERIA_MINIO"),
       port: get("MATERIA_MINIO_PORT"),
@@ -162,10 +168,11 @@ function parseStorage(cwd: string, url: string, get: <T>(name: string) => T, iss
       secretAccessKey: get("AWS_SECRET_ACCESS_KEY"),
     };
   }
-  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(url)?.[1];
+  // Never the URL itself: it may be a secret pasted into the wrong variable. A short scheme says enough.
+  const scheme = /^([a-z][a-z0-9+.-]{0,9}):\/\//i.exec(url)?.[1];
   issues.push({
     variable: "MATERIA_STORAGE_URL",
-    problem: scheme ? `unsupported scheme "${scheme}://"; supported: ${SUPPORTED_STORAGE}` : `"${url}" is not a storage URL; supported: ${SUPPORTED_STORAGE}`,
+    problem: scheme ? `unsupported scheme "${scheme}://"; supported: ${SUPPORTED_STORAGE}` : `not a storage URL (got ${redactedForm(url)}); supported: ${SUPPORTED_STORAGE}`,
     example: "file://.materia/lake",
   });
   return { kind: "file", url, path: cwd };
@@ -185,7 +192,7 @@ function parseRoutes(
     const [severity, list] = part.split("=") as ["error" | "warn", string];
     for (const name of list.split(",").filter(Boolean)) {
       if (!CHANNELS.includes(name as AlertChannelName)) {
-        issues.push({ variable: "MATERIA_ALERT_ROUTES", problem: `unknown channel "${name}"; channels: ${CHANNELS.join(", ")}`, example: "error=pagerduty,slack;warn=slack" });
+        issues.push({ variable: "MATERIA_ALERT_ROUTES", problem: `unknown channel "${name.slice(0, 12)}${name.length > 12 ? "…" : ""}"; channels: ${CHANNELS.join(", ")}`, example: "error=pagerduty,slack;warn=slack" });
       } else if (!configured[name as AlertChannelName]) {
         issues.push({ variable: "MATERIA_ALERT_ROUTES", problem: `routes ${severity} alerts to "${name}", which is not configured`, example: "error=slack" });
       } else {

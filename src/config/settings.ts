@@ -14,6 +14,13 @@ export interface SettingSpec {
   description: string;
   /** Never printed; redacted from logs. */
   secret?: boolean;
+  /**
+   * Its values cannot hold a secret (an enum, a number, a boolean, a size),
+   * so a bad one is echoed in a ConfigError. Every other setting's bad value
+   * is shown only in a short redacted form: a secret pasted into the wrong
+   * variable must not reach the terminal.
+   */
+  reveal?: boolean;
 }
 
 const positiveInt = z.coerce.number().int().positive();
@@ -34,14 +41,13 @@ export const SETTINGS = [
     schema: z.string().min(1),
     default: ".materia",
     example: ".materia",
-    description: "Folder for local state: tool binaries, the dev server's SQLite file, MinIO data, scratch files.",
+    description: "Folder for local state: tool binaries, the dev server's SQLite file, MinIO data, scratch files and (by default) the lake. Relative to the working directory.",
   },
   {
     env: "MATERIA_STORAGE_URL",
-    schema: z.string().min(1),
-    default: "file://.materia/lake",
+    schema: z.string().min(1).optional(),
     example: "s3://materia-lake/prod",
-    description: "Where Parquet data and manifests live: file://<folder> (default) or s3://<bucket>/<prefix>.",
+    description: "Where Parquet data and manifests live: file://<folder> (a relative folder is relative to the working directory) or s3://<bucket>/<prefix>. Default: the folder lake in MATERIA_HOME.",
   },
   {
     env: "MATERIA_S3_ENDPOINT",
@@ -53,6 +59,7 @@ export const SETTINGS = [
   {
     env: "MATERIA_S3_FORCE_PATH_STYLE",
     schema: bool.optional(),
+    reveal: true,
     example: "true",
     description: "Path-style S3 URLs (needed by MinIO). Defaults to true when MATERIA_S3_ENDPOINT is set.",
   },
@@ -68,30 +75,39 @@ export const SETTINGS = [
   { env: "TEMPORAL_NAMESPACE", schema: z.string().min(1), default: "default", example: "materia-prod", description: "Temporal namespace." },
   { env: "TEMPORAL_API_KEY", schema: z.string().min(1).optional(), example: "tcld-…", description: "API key for Temporal Cloud.", secret: true },
   { env: "MATERIA_TASK_QUEUE", schema: z.string().min(1), default: "materia", example: "materia", description: "Task queue the workers poll." },
-  { env: "MATERIA_TEMPORAL_PORT", schema: port, default: "7233", example: "7233", description: "gRPC port of the embedded dev server." },
-  { env: "MATERIA_TEMPORAL_UI_PORT", schema: port, default: "8233", example: "8233", description: "Web UI port of the embedded dev server." },
+  { env: "MATERIA_TEMPORAL_PORT", schema: port, reveal: true, default: "7233", example: "7233", description: "gRPC port of the embedded dev server." },
+  { env: "MATERIA_TEMPORAL_UI_PORT", schema: port, reveal: true, default: "8233", example: "8233", description: "Web UI port of the embedded dev server." },
   {
     env: "MATERIA_TEMPORAL_UI_URL",
     schema: httpUrl.optional(),
     example: "https://temporal.example.com",
     description: "Web UI base URL used in alert links. Defaults to the embedded dev server's UI.",
   },
-  { env: "MATERIA_TEMPORAL_CLI", schema: z.string().min(1).optional(), example: "/usr/local/bin/temporal", description: "Path to a Temporal CLI binary (else .materia/bin/temporal, then PATH)." },
-  { env: "MATERIA_MINIO", schema: z.string().min(1).optional(), example: "/usr/local/bin/minio", description: "Path to a MinIO binary (else .materia/bin/minio, then PATH)." },
-  { env: "MATERIA_DOCKER_COMPOSE", schema: z.string().min(1).optional(), example: "/usr/local/bin/docker-compose", description: "Path to a docker-compose v2 binary, used by the tests to validate docker-compose.yml (else .materia/bin/docker-compose, then PATH)." },
-  { env: "MATERIA_MINIO_PORT", schema: port, default: "9000", example: "9000", description: "S3 API port of the embedded MinIO." },
-  { env: "MATERIA_MINIO_CONSOLE_PORT", schema: port, default: "9001", example: "9001", description: "Console port of the embedded MinIO." },
+  { env: "MATERIA_TEMPORAL_CLI", schema: z.string().min(1).optional(), example: "/usr/local/bin/temporal", description: "Path to a Temporal CLI binary (else <MATERIA_HOME>/bin/temporal, then PATH)." },
+  { env: "MATERIA_MINIO", schema: z.string().min(1).optional(), example: "/usr/local/bin/minio", description: "Path to a MinIO binary (else <MATERIA_HOME>/bin/minio, then PATH)." },
+  { env: "MATERIA_DOCKER_COMPOSE", schema: z.string().min(1).optional(), example: "/usr/local/bin/docker-compose", description: "Path to a docker-compose v2 binary, used by the tests to validate docker-compose.yml (else <MATERIA_HOME>/bin/docker-compose, then PATH)." },
+  { env: "MATERIA_MINIO_PORT", schema: port, reveal: true, default: "9000", example: "9000", description: "S3 API port of the embedded MinIO." },
+  { env: "MATERIA_MINIO_CONSOLE_PORT", schema: port, reveal: true, default: "9001", example: "9001", description: "Console port of the embedded MinIO." },
   { env: "MATERIA_MINIO_BUCKET", schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, "must be a valid S3 bucket name"), default: "materia", example: "materia", description: "Bucket the embedded MinIO creates on start." },
+  // CLI
+  {
+    env: "MATERIA_CLI_RECONNECT_SECONDS",
+    schema: z.coerce.number().int().min(0),
+    reveal: true,
+    default: "600",
+    example: "1800",
+    description: "How long `materia backfill`, `materialize --wait` and `backfill status` keep reconnecting to a Temporal server that went away before giving up (exit 3). 0: give up at once.",
+  },
   // Worker
-  { env: "MATERIA_WORKER_MAX_ACTIVITIES", schema: positiveInt, default: "4", example: "4", description: "Activities (asset steps) one worker runs at once." },
-  { env: "MATERIA_WORKER_MAX_CACHED_WORKFLOWS", schema: positiveInt, default: "200", example: "200", description: "Workflow executions a worker keeps cached." },
+  { env: "MATERIA_WORKER_MAX_ACTIVITIES", schema: positiveInt, reveal: true, default: "4", example: "4", description: "Activities (asset steps) one worker runs at once." },
+  { env: "MATERIA_WORKER_MAX_CACHED_WORKFLOWS", schema: positiveInt, reveal: true, default: "200", example: "200", description: "Workflow executions a worker keeps cached." },
   // DuckDB
-  { env: "MATERIA_DUCKDB_MEMORY_LIMIT", schema: memory, default: "2GB", example: "4GB", description: "DuckDB memory_limit per step." },
-  { env: "MATERIA_DUCKDB_THREADS", schema: positiveInt.optional(), example: "2", description: "DuckDB threads per step (default: CPU count)." },
+  { env: "MATERIA_DUCKDB_MEMORY_LIMIT", schema: memory, reveal: true, default: "2GB", example: "4GB", description: "DuckDB memory_limit per step." },
+  { env: "MATERIA_DUCKDB_THREADS", schema: positiveInt.optional(), reveal: true, example: "2", description: "DuckDB threads per step (default: CPU count)." },
   { env: "MATERIA_DUCKDB_TEMP_DIR", schema: z.string().min(1).optional(), example: "/var/tmp/materia-duckdb", description: "Where DuckDB spills (default: <MATERIA_HOME>/tmp/duckdb)." },
   // Logging
-  { env: "MATERIA_LOG_LEVEL", schema: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), default: "info", example: "debug", description: "Log level." },
-  { env: "MATERIA_LOG_FORMAT", schema: z.enum(["auto", "json", "pretty"]), default: "auto", example: "json", description: "json, pretty, or auto (pretty on a terminal, else JSON)." },
+  { env: "MATERIA_LOG_LEVEL", schema: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), reveal: true, default: "info", example: "debug", description: "Log level." },
+  { env: "MATERIA_LOG_FORMAT", schema: z.enum(["auto", "json", "pretty"]), reveal: true, default: "auto", example: "json", description: "json, pretty, or auto (pretty on a terminal, else JSON)." },
   // Alerts
   { env: "MATERIA_SLACK_WEBHOOK_URL", schema: httpUrl.optional(), example: "https://hooks.slack.com/services/T000/B000/XXXX", description: "Slack incoming webhook for alerts.", secret: true },
   { env: "MATERIA_PAGERDUTY_ROUTING_KEY", schema: z.string().regex(/^[A-Za-z0-9]{32}$/, "must be a 32-character Events API v2 integration key").optional(), example: "0123456789abcdef0123456789abcdef", description: "PagerDuty Events API v2 routing key.", secret: true },

@@ -7,12 +7,33 @@ const load = (env: Record<string, string>) => loadConfig({ env, readDotenv: fals
 describe("loadConfig", () => {
   it("gives sensible defaults with an empty environment", () => {
     const config = load({});
-    expect(config.storage).toEqual({ kind: "file", url: "file://.materia/lake", path: "/srv/materia/.materia/lake" });
+    expect(config.storage).toEqual({ kind: "file", url: "file:///srv/materia/.materia/lake", path: "/srv/materia/.materia/lake" });
     expect(config.temporal.address).toBeUndefined();
     expect(config.temporal.uiPort).toBe(8233);
     expect(config.temporal.uiUrl).toBe("http://127.0.0.1:8233");
     expect(config.duckdb.tempDir).toBe("/srv/materia/.materia/tmp/duckdb");
     expect(config.alerts.routes).toEqual({ error: [], warn: [] });
+  });
+
+  it("puts the default lake and every other default path in MATERIA_HOME, wherever that is", () => {
+    const config = load({ MATERIA_HOME: "/var/lib/materia" });
+    expect(config.home).toBe("/var/lib/materia");
+    expect(config.storage).toEqual({ kind: "file", url: "file:///var/lib/materia/lake", path: "/var/lib/materia/lake" });
+    expect(config.duckdb.tempDir).toBe("/var/lib/materia/tmp/duckdb");
+    const relative = load({ MATERIA_HOME: "state" });
+    expect(relative.storage).toMatchObject({ kind: "file", path: "/srv/materia/state/lake" });
+    expect(relative.duckdb.tempDir).toBe("/srv/materia/state/tmp/duckdb");
+  });
+
+  it("resolves an explicit relative file:// URL against the working directory, not MATERIA_HOME", () => {
+    const config = load({ MATERIA_HOME: "/var/lib/materia", MATERIA_STORAGE_URL: "file://data/lake" });
+    expect(config.storage).toEqual({ kind: "file", url: "file://data/lake", path: "/srv/materia/data/lake" });
+  });
+
+  it("keeps reconnecting for at least 10 minutes by default, and the window is configurable", () => {
+    expect(load({}).cli.reconnectWindowSeconds).toBeGreaterThanOrEqual(600);
+    expect(load({ MATERIA_CLI_RECONNECT_SECONDS: "30" }).cli.reconnectWindowSeconds).toBe(30);
+    expect(() => load({ MATERIA_CLI_RECONNECT_SECONDS: "-1" })).toThrow(/MATERIA_CLI_RECONNECT_SECONDS/);
   });
 
   it("parses an s3:// storage URL with endpoint and path-style", () => {
@@ -56,6 +77,32 @@ describe("loadConfig", () => {
       expect((e as Error).message).not.toContain(secret);
       expect((e as Error).message).toContain("MATERIA_PAGERDUTY_ROUTING_KEY");
     }
+  });
+
+  it("never echoes a secret pasted into the wrong variable, even a non-secret one", () => {
+    const message = (env: Record<string, string>): string => {
+      try {
+        load(env);
+      } catch (e) {
+        return (e as ConfigError).describe();
+      }
+      throw new Error("expected a ConfigError");
+    };
+    const token = "AKIAIOSFODNN7EXAMPLEwJalrXUtnFEMI";
+    // Free-text and URL settings: never the value, only a short redacted form.
+    for (const variable of ["TEMPORAL_ADDRESS", "MATERIA_S3_ENDPOINT", "MATERIA_STORAGE_URL", "MATERIA_TEMPORAL_UI_URL", "MATERIA_ALERT_ROUTES"]) {
+      const text = message({ [variable]: token });
+      expect(text).toContain(variable);
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(token.slice(0, 8));
+    }
+    const url = message({ MATERIA_S3_ENDPOINT: "ftp://user:hunter2hunter2@minio.internal:9000" });
+    expect(url).not.toContain("hunter2");
+    expect(url).toContain('"ftp://…"');
+    // Enum, number and size settings show a bad value, unless it looks like a secret.
+    expect(message({ MATERIA_LOG_LEVEL: token })).not.toContain(token.slice(0, 8));
+    expect(message({ MATERIA_WORKER_MAX_ACTIVITIES: "sk1234567890abcdef" })).not.toContain("sk1234567890abcdef");
+    expect(message({ MATERIA_LOG_LEVEL: "loud" })).toContain('got "loud"');
   });
 
   it("reads .env but lets the environment win", () => {
