@@ -56,8 +56,8 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
   } catch (error) {
     throw new ServerUnreachableError("Temporal server", address, START_EMBEDDED_HINT, error);
   }
-  // Backfills follow runs started by others through a client on the same server.
-  const clientConnection = options.definitions ? await Connection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) }) : undefined;
+  // Backfills follow runs started by others, and alerts are queued per incident, through a client on the same server.
+  const clientConnection = options.definitions || options.env ? await Connection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) }) : undefined;
   const client = clientConnection ? new Client({ connection: clientConnection, namespace: config.temporal.namespace }) : undefined;
   const workflowSource: Pick<WorkerOptions, "workflowBundle" | "workflowsPath"> =
     !options.bundleOnTheFly && existsSync(WORKFLOW_BUNDLE_PATH)
@@ -71,7 +71,7 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
     activities: {
       ...createPingActivities(),
       ...(options.definitions && options.env ? createRunActivities(options.definitions, options.env, { config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }) : {}),
-      ...(options.env ? createAlertActivities({ config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }) : {}),
+      ...(options.env ? createAlertActivities({ config, store: options.env.store, ...(options.log ? { log: options.log } : {}) }, client) : {}),
       ...(options.definitions && options.env ? createMonitoringActivities(options.definitions, options.env, { config, store: options.env.store }) : {}),
       ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
       ...(options.definitions ? createScheduleActivities(options.definitions) : {}),

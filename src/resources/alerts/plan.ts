@@ -16,6 +16,12 @@ export interface PlannedAlert {
   decision: Exclude<AlertDecision, "none">;
   alert: Alert;
   channels: AlertChannelName[];
+  /**
+   * The incident opened or closed (its openedAt): delivery uses it to keep a
+   * resolve behind its own trigger. Optional: alerts planned before it
+   * existed may still be in running workflows' histories.
+   */
+  incident?: string;
 }
 
 /**
@@ -30,9 +36,13 @@ export async function planAlert(store: ObjectStore, config: AlertsConfig, alert:
   // A recovery keeps the failure's severity, so it is routed (and shown) like the page it resolves.
   const routed = decision === "resolve" && incident ? { ...alert, severity: incident.severity } : alert;
   const channels = routeAlert(config, routed, incident);
-  if (decision === "trigger") await openIncident(store, incidentFor(routed, channels));
-  else await closeIncident(store, alert.dedupKey);
-  return { decision, alert: routed, channels };
+  if (decision === "trigger") {
+    const opened = incidentFor(routed, channels);
+    await openIncident(store, opened);
+    return { decision, alert: routed, channels, incident: opened.openedAt };
+  }
+  await closeIncident(store, alert.dedupKey);
+  return { decision, alert: routed, channels, ...(incident ? { incident: incident.openedAt } : {}) };
 }
 
 /** Every check result of a step, in order: failures trigger once, passes after a failure resolve. */

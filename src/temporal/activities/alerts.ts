@@ -1,11 +1,14 @@
 /**
  * Alert activities. Planning (which alerts, to which channels, incident
- * state) happens once; delivery is one activity per alert and channel, so a
- * retry never re-sends to a channel that already took the alert. A receiver
- * answering 4xx fails the delivery for good (non-retryable); 5xx, 429 and
- * network errors are retried with backoff until the receiver comes back.
+ * state) happens once; the planned alerts are handed to their incident's
+ * queue per channel (enqueueAlerts); delivery is one activity per alert and
+ * channel, so a retry never re-sends to a channel that already took the
+ * alert. A receiver answering 4xx fails the delivery for good
+ * (non-retryable); 5xx, 429 and network errors are retried with backoff
+ * until the receiver comes back.
  */
-import { ApplicationFailure } from "@temporalio/common";
+import type { Client } from "@temporalio/client";
+import { ApplicationFailure, TypedSearchAttributes } from "@temporalio/common";
 import type { MateriaConfig } from "../../config";
 import type { CheckResult } from "../../resources/catalog";
 import {
@@ -23,6 +26,9 @@ import {
 } from "../../resources/alerts";
 import type { ObjectStore } from "../../resources/object-store";
 import type { Logger } from "../../utils/logger";
+import { alertQueueWorkflowId, enqueueAlertSignal, type AlertHandoff } from "../alert-shared";
+import { MATERIA_KIND } from "../search-attributes";
+import type { alertQueueWorkflow } from "../workflows/alert-queue";
 
 export interface AlertsRuntime {
   config: MateriaConfig;
@@ -30,7 +36,8 @@ export interface AlertsRuntime {
   log?: Logger;
 }
 
-export function createAlertActivities(runtime: AlertsRuntime) {
+/** `client` starts and signals the alert queues; without one, enqueueAlerts fails as a configuration error. */
+export function createAlertActivities(runtime: AlertsRuntime, client?: Client) {
   const channels = createAlertChannels(runtime.config.alerts);
   const link = (workflowId: string | undefined) => ({ uiUrl: runtime.config.temporal.uiUrl, namespace: runtime.config.temporal.namespace, workflowId });
   return {
@@ -45,6 +52,27 @@ export function createAlertActivities(runtime: AlertsRuntime) {
       }
     },
 
+    /**
+     * Each event to its (channel, dedup key) queue, in order, by
+     * signal-with-start: atomic, so an event is never lost between a queue
+     * finishing and a new one starting. A retry re-sends events already
+     * queued; the queue drops them by id.
+     */
+    async enqueueAlerts(request: { handoffs: AlertHandoff[] }): Promise<void> {
+      if (!client) throw ApplicationFailure.create({ type: "ConfigError", nonRetryable: true, message: "This worker has no Temporal client to queue alerts with." });
+      for (const { channel, event } of request.handoffs) {
+        await client.workflow.signalWithStart<typeof alertQueueWorkflow, [typeof event]>("alertQueueWorkflow", {
+          workflowId: alertQueueWorkflowId(channel, event.alert.dedupKey),
+          taskQueue: runtime.config.temporal.taskQueue,
+          args: [{ channel, dedupKey: event.alert.dedupKey }],
+          signal: enqueueAlertSignal,
+          signalArgs: [event],
+          typedSearchAttributes: new TypedSearchAttributes([{ key: MATERIA_KIND, value: "alerts" }]),
+          staticSummary: `${channel} alerts for ${incidentTitle(event.alert)}`,
+        });
+      }
+    },
+
     /** A step failed after its last retry (`asset` is the step's name). */
     async planRunFailedAlert(request: { workflowId: string; message: string; asset: string; partition: string | null }): Promise<PlannedAlert[]> {
       if (configuredChannels(runtime.config.alerts).length === 0) return [];
@@ -52,6 +80,11 @@ export function createAlertActivities(runtime: AlertsRuntime) {
       return planned ? [planned] : [];
     },
   };
+}
+
+function incidentTitle(alert: Alert): string {
+  const subject = [alert.check, alert.asset].filter((part): part is string => part !== null).join(" on ");
+  return `${subject || alert.kind}${alert.partition !== null ? ` [${alert.partition}]` : ""}`;
 }
 
 /** A step published its partition: resolve the incident a failure of it opened, if any (one small read otherwise). */

@@ -5,4 +5,5 @@ export { backfillWorkflow } from "./backfill";
 export { scheduledRunWorkflow, type ScheduledRunInput } from "./scheduled";
 export { sensorWorkflow, type SensorWorkflowInput, type SensorState } from "./sensor";
 export { alertDeliveryWorkflow } from "./alert";
+export { alertQueueWorkflow } from "./alert-queue";
 export { freshnessMonitorWorkflow } from "./monitoring";
