@@ -8,7 +8,9 @@ const common = { testEnvironment: "node", transform: { "^.+\\.ts$": swc } };
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testTimeout: 120000,
+  // Generous: integration tests wait for events (never fixed sleeps) and return as soon as they happen,
+  // so a long limit only matters on a slow, busy machine. Whole-pipeline tests set their own, longer one.
+  testTimeout: 300000,
   maxWorkers: 2,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },

@@ -52,8 +52,25 @@ export interface ManagedProcess {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** Managed children still running; killed when this process exits, however it exits, so no server outlives materia. */
+const managedChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function trackUntilExit(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // Only synchronous work is possible here: a signal is all a dying process can send.
+    process.once("exit", () => {
+      for (const running of managedChildren) running.kill("SIGKILL");
+    });
+  }
+  managedChildren.add(child);
+  child.once("exit", () => managedChildren.delete(child));
+}
+
 export function spawnManaged(command: string, args: string[], options: SpawnOptions & { keepLines?: number } = {}): ManagedProcess {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  trackUntilExit(child);
   const lines: string[] = [];
   const keep = options.keepLines ?? 40;
   const collect = (chunk: Buffer): void => {

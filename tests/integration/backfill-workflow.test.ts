@@ -5,9 +5,9 @@ import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type 
 import { startRun } from "../../src/temporal/client";
 import { fixtureDefinitions, MONTHS } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
+import { waitFor } from "../support/wait";
 
 const SELECTION = "key:shop/orders or key:shop/daily_revenue";
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("backfill workflow on the real Temporal dev server", () => {
   let harness: Harness;
@@ -36,10 +36,14 @@ describe("backfill workflow on the real Temporal dev server", () => {
   it("pauses, resumes, and its progress totals add up", async () => {
     const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2025-01", to: "2025-12", maxConcurrentRuns: 1 });
     await handle.signal(pauseBackfillSignal);
-    await sleep(1500);
-    const paused = await handle.query(backfillProgressQuery);
+    // Paused, with its running partition runs finished and nothing else pending: from here only a signal can
+    // make it start another run, so its totals are stable by construction (no waiting to see that nothing happens).
+    const paused = await waitFor("the backfill to pause and drain", async () => {
+      const progress = await handle.query(backfillProgressQuery);
+      const { raw } = await handle.describe();
+      return progress.paused && progress.running === 0 && (raw.pendingChildren ?? []).length === 0 && (raw.pendingActivities ?? []).length === 0 && progress;
+    });
     expect(paused.paused).toBe(true);
-    await sleep(1000);
     const stillPaused = await handle.query(backfillProgressQuery);
     expect(stillPaused.done).toBe(paused.done);
     expect(stillPaused.running).toBe(0);
@@ -54,11 +58,7 @@ describe("backfill workflow on the real Temporal dev server", () => {
 
   it("cancels the backfill and its running partition runs", async () => {
     const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2024-01", to: "2025-12", maxConcurrentRuns: 2 });
-    let progress = await handle.query(backfillProgressQuery);
-    for (let i = 0; i < 40 && progress.done < 1; i++) {
-      await sleep(100);
-      progress = await handle.query(backfillProgressQuery);
-    }
+    await waitFor("the first partition to be done", async () => (await handle.query(backfillProgressQuery)).done >= 1);
     await handle.cancel();
     const error = await handle.result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -66,12 +66,12 @@ describe("backfill workflow on the real Temporal dev server", () => {
     const progressAfter = await handle.query(backfillProgressQuery).catch(() => undefined);
     expect(progressAfter === undefined || progressAfter.done < 24).toBe(true);
     // No partition run of this backfill keeps running.
-    let running = -1;
-    for (let i = 0; i < 40 && running !== 0; i++) {
-      running = 0;
+    const runningChildren = async () => {
+      let running = 0;
       for await (const _ of harness.client.workflow.list({ query: `ExecutionStatus = "Running" AND ParentWorkflowId = "${handle.workflowId}"` })) running++;
-      if (running !== 0) await sleep(250);
-    }
-    expect(running).toBe(0);
+      return running;
+    };
+    await waitFor("no partition run of the cancelled backfill to be running", async () => (await runningChildren()) === 0);
+    expect(await runningChildren()).toBe(0);
   });
 });

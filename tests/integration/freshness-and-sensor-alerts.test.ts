@@ -6,15 +6,17 @@ import { createLogger } from "../../src/utils/logger";
 import { AlertReceiver } from "../support/alert-receiver";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { testConfig } from "../support/test-config";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitFor } from "../support/wait";
+import { sensorStateQuery } from "../../src/temporal/sensor-shared";
 type PagerDutyEvent = { event_action: string; dedup_key: string; payload: { summary: string; custom_details?: Record<string, unknown> } };
 
 describe("freshness deadlines and failing sensors page on-call", () => {
   let receiver: AlertReceiver;
   let harness: Harness;
-  // Open-ended monthly partitions: the last complete months are always past their deadline (2 days after month end).
-  const months = monthlyPartitions({ start: "2020-01" });
+  // Partitions that ended long ago, so the test holds on any date: the monitor looks at the last three
+  // complete ones (2020-04, 2020-03, 2020-02), all past their deadline (2 days after month end) whatever today is.
+  // Open-ended partitions made this depend on the calendar: on the 1st and 2nd of a month the latest one is not yet due.
+  const months = monthlyPartitions({ start: "2020-01", end: "2020-05" });
   const definitions = defineDefinitions({
     assets: [defineAsset({ key: "fresh/totals", partitions: months, checks: [freshness({ partitionDeadline: { afterPartitionEnd: "P2D" }, severity: "error" })], materialize: async () => "SELECT 1 AS one" })],
     jobs: [defineJob({ name: "fresh_job", selection: "key:fresh/totals" })],
@@ -35,12 +37,14 @@ describe("freshness deadlines and failing sensors page on-call", () => {
   it("pages once per missed partition deadline, once for a sensor failing repeatedly, and resolves when the partition is published", async () => {
     await syncSensors(harness.client, definitions, harness.config.temporal.taskQueue);
     const events = () => receiver.requestsTo("/pagerduty").map((r) => r.json as PagerDutyEvent);
-    for (let i = 0; i < 150 && events().filter((e) => e.event_action === "trigger").length < 4; i++) await sleep(100);
-    await sleep(3000); // more sensor failures: still one page
+    await waitFor("three freshness pages and one sensor page", () => events().filter((e) => e.event_action === "trigger").length >= 4);
+    // Three more failed evaluations after the one that paged: still one page.
+    const sensor = harness.client.workflow.getHandle(sensorWorkflowId("broken"));
+    const failuresAtPage = (await sensor.query(sensorStateQuery)).consecutiveFailures;
+    await waitFor("three more failed sensor evaluations", async () => (await sensor.query(sensorStateQuery)).consecutiveFailures >= failuresAtPage + 3);
     const triggers = events().filter((e) => e.event_action === "trigger");
     const freshnessTriggers = triggers.filter((e) => JSON.stringify(e).includes("fresh/totals"));
-    const recent = [months.lastCompleteBefore(new Date())!];
-    while (recent.length < 3) recent.push(months.previous(recent[recent.length - 1]!)!);
+    const recent = ["2020-04", "2020-03", "2020-02"];
     expect(freshnessTriggers).toHaveLength(3);
     for (const partition of recent) expect(freshnessTriggers.some((e) => JSON.stringify(e).includes(partition))).toBe(true);
     const sensorTriggers = triggers.filter((e) => JSON.stringify(e).includes("broken"));
@@ -51,7 +55,7 @@ describe("freshness deadlines and failing sensors page on-call", () => {
     const latest = recent[0]!;
     await (await startRun(harness.client, harness.config.temporal.taskQueue, { job: "fresh_job", partition: latest })).handle.result();
     const latestTrigger = freshnessTriggers.find((e) => JSON.stringify(e).includes(latest))!;
-    for (let i = 0; i < 100 && !events().some((e) => e.event_action === "resolve"); i++) await sleep(100);
+    await waitFor("the resolve of the published month's incident", () => events().some((e) => e.event_action === "resolve"));
     expect(events().filter((e) => e.event_action === "resolve").map((e) => e.dedup_key)).toEqual([latestTrigger.dedup_key]);
   });
 });

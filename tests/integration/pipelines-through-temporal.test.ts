@@ -11,6 +11,9 @@ import { assetStatuses, materialize, partitionContext } from "../../src/executio
 import { runWorkflowId } from "../../src/temporal/shared";
 import { startHarness, type Harness } from "../support/temporal-harness";
 
+/** A whole pipeline over several months: minutes on a loaded 2-core machine (it hit a 120 s limit at load 10). */
+const PIPELINE_TEST_TIMEOUT_MS = 20 * 60_000;
+
 describe("the shipped pipelines through Temporal", () => {
   const definitions = loadDefinitions();
   let harness: Harness;
@@ -66,7 +69,7 @@ describe("the shipped pipelines through Temporal", () => {
     expect(facts.checks.filter((c) => !c.passed && c.severity === "error")).toEqual([]);
 
     await expectSameDataVersionsOnRerun("ttb_monthly", "2024-03", { refreshFirst: true });
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 
   it("market: three months from vendor files to the training set, in windows of two months, labels complete across windows", async () => {
     const months = ["2025-08", "2025-09", "2025-10"];
@@ -94,5 +97,5 @@ describe("the shipped pipelines through Temporal", () => {
     expect(windowRun.status.name).toBe("COMPLETED");
 
     await expectSameDataVersionsOnRerun("market_monthly", "2025-10");
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 });

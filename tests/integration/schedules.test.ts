@@ -3,8 +3,8 @@ import { scheduleId, syncSchedules } from "../../src/temporal/schedules";
 import { defineSchedule } from "../../src/core";
 import { fixtureDefinitions, SHOP_MONTHLY_SCHEDULE } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
+import { waitFor } from "../support/wait";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("schedules from code on the real Temporal dev server", () => {
   const definitions = fixtureDefinitions();
@@ -45,8 +45,17 @@ describe("schedules from code on the real Temporal dev server", () => {
     await handle.backfill([{ start: new Date("2024-06-01T00:00:00Z"), end: new Date("2024-08-31T00:00:00Z"), overlap: ScheduleOverlapPolicy.ALLOW_ALL }]);
     const expected = ["2024-05", "2024-06", "2024-07"];
     const published = async () => (await harness.env.catalog.listMaterializations("shop/daily_revenue")).map((m) => m.partitionKey).sort();
-    for (let i = 0; i < 120 && (await published()).length < 3; i++) await sleep(250);
-    await sleep(1000);
+    // Every run the backfill started has finished: nothing more can be published by it.
+    const scheduledRuns = async () => {
+      const statuses: string[] = [];
+      for await (const run of harness.client.workflow.list({ query: `TemporalScheduledById = "${scheduleId("shop_monthly")}"` })) statuses.push(run.status.name);
+      return statuses;
+    };
+    await waitFor("the schedule backfill's three runs to finish", async () => {
+      const statuses = await scheduledRuns();
+      return statuses.length >= 3 && statuses.every((status) => status !== "RUNNING");
+    });
+    expect(await scheduledRuns()).toEqual(["COMPLETED", "COMPLETED", "COMPLETED"]);
     expect(await published()).toEqual(expected);
     expect((await harness.env.catalog.listMaterializations("shop/orders")).map((m) => m.partitionKey).sort()).toEqual(expected);
     for (const partition of expected) {

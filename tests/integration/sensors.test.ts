@@ -3,8 +3,8 @@ import { exampleAssets, writeExampleLanding } from "../../src/assets/example";
 import { exampleJob } from "../../src/jobs/example";
 import { syncSensors, sensorWorkflowId } from "../../src/temporal/sensors";
 import { startHarness, type Harness } from "../support/temporal-harness";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitFor } from "../support/wait";
+import { sensorStateQuery } from "../../src/temporal/sensor-shared";
 
 const definitions = defineDefinitions({
   assets: exampleAssets,
@@ -34,9 +34,8 @@ describe("the landing sensor on the real Temporal dev server", () => {
     return ids.sort();
   }
 
-  async function waitFor(partition: string): Promise<void> {
-    for (let i = 0; i < 120 && !(await harness.env.catalog.readManifest("example/page_views", partition)); i++) await sleep(250);
-    expect(await harness.env.catalog.readManifest("example/page_views", partition)).toBeDefined();
+  async function waitForPublished(partition: string): Promise<void> {
+    await waitFor(`example/page_views ${partition} to be published`, () => harness.env.catalog.readManifest("example/page_views", partition));
   }
 
   it("launches exactly one run per new vendor file, including after a worker restart", async () => {
@@ -44,16 +43,19 @@ describe("the landing sensor on the real Temporal dev server", () => {
     const { env, config } = harness;
     await writeExampleLanding(env.store, ["2025-01"], env.duckdb);
     await syncSensors(harness.client, definitions, config.temporal.taskQueue);
-    await waitFor("2025-01");
+    await waitForPublished("2025-01");
     await writeExampleLanding(env.store, ["2025-02"], env.duckdb);
-    await waitFor("2025-02");
+    await waitForPublished("2025-02");
 
     // Restart the worker: the sensor's cursor lives in its workflow, not in the worker.
     await harness.close();
     await writeExampleLanding(env.store, ["2025-03"], env.duckdb);
     harness = await startHarness(definitions, { config, env });
-    await waitFor("2025-03");
-    await sleep(3000); // several more evaluations: unchanged files must not trigger again
+    await waitForPublished("2025-03");
+    // Three more evaluations: unchanged files must not trigger again.
+    const sensor = harness.client.workflow.getHandle(sensorWorkflowId("example_landing"));
+    const evaluated = (await sensor.query(sensorStateQuery)).evaluations;
+    await waitFor("three more sensor evaluations", async () => (await sensor.query(sensorStateQuery)).evaluations >= evaluated + 3);
 
     const runs = await runsOfJob();
     expect(runs).toEqual(["materia-run:example_monthly:2025-01", "materia-run:example_monthly:2025-02", "materia-run:example_monthly:2025-03"]);

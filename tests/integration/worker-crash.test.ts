@@ -1,34 +1,25 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { Catalog } from "../../src/resources/catalog";
 import { createObjectStore } from "../../src/resources/object-store";
 import { startRun } from "../../src/temporal/client";
+import { startTsProcess, stopChildren, type TestProcess } from "../support/child-processes";
 import { requireEnv, testConfig } from "../support/test-config";
+import { waitFor } from "../support/wait";
 
-function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, "..", "..", "node_modules", "tsx", "dist", "cli.mjs"), join(__dirname, "..", "support", "worker-process.ts")], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("worker-ready")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
-  });
+const WORKER = join(__dirname, "..", "support", "worker-process.ts");
+
+async function startWorkerProcess(env: Record<string, string>): Promise<TestProcess> {
+  const worker = startTsProcess(WORKER, env);
+  await worker.waitForOutput("worker-ready");
+  return worker;
 }
 
 describe("a worker killed with SIGKILL in the middle of a run", () => {
+  // Also when the test times out before its finally block runs.
+  afterAll(stopChildren);
+
   it("loses nothing: a new worker finishes the run and every published object is intact", async () => {
     const config = testConfig();
     const env = {
@@ -41,18 +32,16 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const client = new Client({ connection });
     const catalog = new Catalog(createObjectStore(config.storage.url));
-    let first: ChildProcess | undefined = await startWorkerProcess(env);
-    let second: ChildProcess | undefined;
+    const first = await startWorkerProcess(env);
     try {
       const { handle } = await startRun(client, config.temporal.taskQueue, { selection: "+key:shop/slow_report", partition: "2024-05" });
-      // Wait until the slow step is running (its upstream steps are published), then kill the worker.
-      for (let i = 0; i < 200 && !(await catalog.readManifest("shop/summary", null)); i++) await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 1500));
+      // Kill the worker once the slow step is running (its upstream steps are published).
+      await first.waitForOutput("slow step started");
       first.kill("SIGKILL");
-      first = undefined;
+      await waitFor("the killed worker to exit", () => first.child.signalCode !== null);
       expect(await catalog.readManifest("shop/slow_report", null)).toBeUndefined();
 
-      second = await startWorkerProcess(env);
+      await startWorkerProcess(env);
       const summary = await handle.result();
       expect(summary.status).toBe("succeeded");
       expect(summary.steps.map((s) => s.status)).toEqual(summary.steps.map(() => "published"));
@@ -63,8 +52,7 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
         expect(createHash("sha256").update(bytes).digest("hex")).toBe(manifest.dataVersion);
       }
     } finally {
-      first?.kill("SIGKILL");
-      second?.kill("SIGTERM");
+      await stopChildren();
       await connection.close();
     }
   });

@@ -8,11 +8,14 @@ import { loadConfig } from "../../src/config";
 import { createExecutionEnvironment } from "../../src/execution";
 import { createMateriaWorker } from "../../src/temporal/worker";
 import { createLogger } from "../../src/utils/logger";
+import { exitWithParent } from "./child-processes";
 import { fixtureDefinitions } from "./fixture-pipeline";
 
 export const SLOW_STEP_MS = 6_000;
 
 async function main(): Promise<void> {
+  // A worker left behind by a killed test run would poll a dead server forever.
+  exitWithParent();
   const base = fixtureDefinitions();
   const slowReport = defineAsset({
     key: "shop/slow_report",
@@ -20,7 +23,8 @@ async function main(): Promise<void> {
     timeout: { heartbeat: "2 seconds", startToClose: "5 minutes" },
     retry: { maximumAttempts: 5, initialInterval: "500 milliseconds" },
     async materialize(ctx) {
-      ctx.log.info("slow step started");
+      // On stdout, whatever the log level: the crash test kills the worker when it sees this.
+      process.stdout.write("slow step started\n");
       const deadline = Date.now() + SLOW_STEP_MS;
       while (Date.now() < deadline) {
         ctx.heartbeat({ remainingMs: deadline - Date.now() });

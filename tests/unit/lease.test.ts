@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { Writable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineAsset, defineDefinitions } from "../../src/core";
@@ -7,9 +8,9 @@ import { createExecutionEnvironment, runStep } from "../../src/execution";
 import { Lease, LeaseLostError } from "../../src/resources/catalog";
 import { LocalObjectStore } from "../../src/resources/object-store";
 import { createLogger } from "../../src/utils/logger";
+import { gate, waitFor } from "../support/wait";
 
 const store = () => new LocalObjectStore(mkdtempSync(join(tmpdir(), "materia-lease-")));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("leases on a step partition", () => {
   it("lets one owner in at a time; the second waits for the release", async () => {
@@ -21,7 +22,8 @@ describe("leases on a step partition", () => {
       secondAcquired = true;
       return lease;
     });
-    await sleep(150);
+    // The second contender has looked at least twice and was refused both times.
+    await waitFor("the second owner to be refused twice", () => waits.length >= 2);
     expect(secondAcquired).toBe(false);
     expect(waits[0]).toBe("run-1");
     await first.release();
@@ -39,32 +41,44 @@ describe("leases on a step partition", () => {
 
   it("takes over an expired lease, and the stalled holder learns it lost", async () => {
     const s = store();
+    const acquiredAt = Date.now();
     const stalled = await Lease.acquire(s, "a/b", "2025-01", "run-1", { ttlMs: 50 });
-    await sleep(80);
+    await waitFor("the lease TTL to run out", () => Date.now() > acquiredAt + 60, { intervalMs: 10 });
     const next = await Lease.acquire(s, "a/b", "2025-01", "run-2", { pollMs: 20 });
     await expect(stalled.assertHeld()).rejects.toBeInstanceOf(LeaseLostError);
     await expect(next.assertHeld()).resolves.toBeUndefined();
   });
 
   it("two runs of the same step partition never materialize it at once; the second joins", async () => {
-    const intervals: Array<[number, number]> = [];
+    // The first run holds its step open until the second has been seen waiting for its lease:
+    // the overlap is made to happen, not hoped for with a sleep.
+    const lines: string[] = [];
+    const capture = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
+    const entered = gate();
+    const release = gate();
+    let materializations = 0;
     const slow = defineAsset({
       key: "t/slow",
       async materialize() {
-        const start = Date.now();
-        await sleep(300);
-        intervals.push([start, Date.now()]);
+        materializations++;
+        entered.open();
+        await release.promise;
         return "SELECT 42 AS answer";
       },
     });
     const definitions = defineDefinitions({ assets: [slow] });
     const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: mkdtempSync(join(tmpdir(), "materia-lease-home-")) } });
-    const env = createExecutionEnvironment(config, createLogger({ level: "warn", format: "json" }), { store: store() });
-    const [a, b] = await Promise.all([runStep(definitions, { runId: "run-a", step: "t/slow", partition: null }, env), sleep(50).then(() => runStep(definitions, { runId: "run-b", step: "t/slow", partition: null }, env))]);
-    expect(a.status).toBe("published");
-    expect(b.status).toBe("published");
-    expect(intervals).toHaveLength(1);
-    expect(b.metadata).toEqual({ joined: true });
+    const env = createExecutionEnvironment(config, createLogger({ level: "info", format: "json", destination: capture }), { store: store() });
+    const a = runStep(definitions, { runId: "run-a", step: "t/slow", partition: null }, env);
+    await entered.promise;
+    const b = runStep(definitions, { runId: "run-b", step: "t/slow", partition: null }, env);
+    await waitFor("run-b to wait for run-a's lease", () => lines.some((line) => line.includes('"runId":"run-b"') && line.includes("another run holds this partition")));
+    release.open();
+    const [outcomeA, outcomeB] = await Promise.all([a, b]);
+    expect(outcomeA.status).toBe("published");
+    expect(outcomeB.status).toBe("published");
+    expect(materializations).toBe(1);
+    expect(outcomeB.metadata).toEqual({ joined: true });
     expect((await env.catalog.readManifest("t/slow", null))!.runId).toBe("run-a");
   });
 });

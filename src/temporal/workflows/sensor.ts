@@ -4,12 +4,15 @@
  * launched before, and keeps its cursor and launched keys in its own state —
  * durable across worker restarts, carried over continue-as-new.
  */
-import { ApplicationFailure, continueAsNew, proxyActivities, sleep, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
+import { ApplicationFailure, continueAsNew, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
 import type { MonitoringActivities } from "../activities/monitoring";
 import type { SensorActivities } from "../activities/sensor";
 import { sendPlannedAlerts } from "./alert";
 import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
 import { startOrJoin } from "./canonical-run";
+import { sensorStateQuery, type SensorState } from "../sensor-shared";
+
+export type { SensorState };
 
 // Few retries inside one evaluation: the next evaluation comes soon, and repeated failures page on-call.
 const { evaluateSensor } = proxyActivities<SensorActivities>({ startToCloseTimeout: "5 minutes", retry: { maximumAttempts: 2, initialInterval: "1 second" } });
@@ -18,14 +21,6 @@ export interface SensorWorkflowInput {
   sensor: string;
   job: string;
   intervalSeconds: number;
-}
-
-export interface SensorState {
-  cursor: string | undefined;
-  /** Run keys already launched, newest last (bounded). */
-  launched: string[];
-  consecutiveFailures: number;
-  evaluations: number;
 }
 
 const { planSensorFailingAlert, sensorRecovered } = proxyActivities<MonitoringActivities>({ startToCloseTimeout: "1 minute", retry: { maximumAttempts: 5 } });
@@ -37,6 +32,7 @@ const LAUNCHED_KEYS_KEPT = 5000;
 
 export async function sensorWorkflow(input: SensorWorkflowInput, carried?: SensorState): Promise<void> {
   const state: SensorState = carried ?? { cursor: undefined, launched: [], consecutiveFailures: 0, evaluations: 0 };
+  setHandler(sensorStateQuery, () => state);
   upsertSearchAttributes([
     { key: MATERIA_KIND, value: "sensor" },
     { key: MATERIA_JOB, value: input.job },
