@@ -2,7 +2,8 @@
  * A real HTTP receiver on loopback for alert tests: records every request
  * (method, path, headers, raw body, parsed JSON) and answers 200, or a
  * scripted status for the next N requests (to play a receiver that is down
- * or refuses).
+ * or refuses), or one status to every request until told otherwise (down
+ * for as long as a test needs, however many retries arrive meanwhile).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +22,7 @@ export class AlertReceiver {
   readonly requests: RecordedRequest[] = [];
   private scripted: Array<{ status: number; body: string; delayMs: number }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private downStatus: number | undefined;
 
   private readonly server: Server = createServer((req, res) => this.handle(req, res));
 
@@ -35,7 +37,7 @@ export class AlertReceiver {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const rawBody = Buffer.concat(chunks).toString("utf8");
-      const next = this.scripted.shift() ?? { status: 200, body: "ok", delayMs: 0 };
+      const next = this.downStatus !== undefined ? { status: this.downStatus, body: "down", delayMs: 0 } : (this.scripted.shift() ?? { status: 200, body: "ok", delayMs: 0 });
       this.requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, rawBody, json: parseJson(rawBody), status: next.status });
       const answer = () => res.writeHead(next.status, { "content-type": "text/plain" }).end(next.body);
       if (next.delayMs === 0) return answer();
@@ -58,6 +60,15 @@ export class AlertReceiver {
     for (let i = 0; i < times; i++) this.scripted.push({ status, body, delayMs });
   }
 
+  /** Answer `status` to every request until `comeBack()`. */
+  goDown(status = 500): void {
+    this.downStatus = status;
+  }
+
+  comeBack(): void {
+    this.downStatus = undefined;
+  }
+
   requestsTo(pathPrefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path.startsWith(pathPrefix));
   }
@@ -65,6 +76,7 @@ export class AlertReceiver {
   reset(): void {
     this.requests.length = 0;
     this.scripted = [];
+    this.downStatus = undefined;
   }
 
   async close(): Promise<void> {
