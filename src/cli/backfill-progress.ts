@@ -1,16 +1,21 @@
 /**
  * Start a backfill workflow and follow it with a live progress bar fed by its
- * progress query. Shared by `materia backfill` and the demo.
+ * progress query, through server restarts (see temporal-session.ts). Shared
+ * by `materia backfill` and the demo.
  */
 import { randomBytes } from "node:crypto";
 import { SingleBar, Presets } from "cli-progress";
-import type { Client, WorkflowHandle } from "@temporalio/client";
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from "@temporalio/client";
 import { TypedSearchAttributes } from "@temporalio/common";
 import { backfillProgressQuery, backfillWorkflowId, type BackfillInput, type BackfillProgress, type BackfillSummary } from "../temporal/backfill-shared";
 import { MATERIA_KIND } from "../temporal/search-attributes";
 import type { backfillWorkflow } from "../temporal/workflows";
+import type { TemporalSession } from "./temporal-session";
+import { failureSummary, rethrowWithCause } from "./workflow-failure";
 
-export async function startBackfill(client: Client, taskQueue: string, input: BackfillInput): Promise<WorkflowHandle<typeof backfillWorkflow>> {
+const POLL_MS = 500;
+
+export async function startBackfill(client: Client, taskQueue: string, input: BackfillInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof backfillWorkflow>> {
   return client.workflow.start<typeof backfillWorkflow>("backfillWorkflow", {
     taskQueue,
     workflowId: backfillWorkflowId(input, randomBytes(3).toString("hex")),
@@ -19,8 +24,52 @@ export async function startBackfill(client: Client, taskQueue: string, input: Ba
   });
 }
 
-/** Poll the progress query into a bar until the workflow closes; returns its summary (or throws its failure). */
-export async function followBackfill(handle: WorkflowHandle<typeof backfillWorkflow>, options: { bar?: boolean } = {}): Promise<BackfillSummary> {
+export interface BarPayload {
+  running: number;
+  failed: number;
+  skipped: number;
+  eta_text: string;
+}
+
+/** A paused backfill has no ETA: nothing new starts until it is resumed. */
+export function etaText(progress: Pick<BackfillProgress, "paused" | "etaSeconds">): string {
+  if (progress.paused) return "paused";
+  return progress.etaSeconds === null ? "?" : `${progress.etaSeconds}s`;
+}
+
+export function barPayload(progress: BackfillProgress): BarPayload {
+  return { running: progress.running, failed: progress.failed, skipped: progress.skipped, eta_text: etaText(progress) };
+}
+
+/** The bar's last frame: from the result, not the last poll (which may still count a run in flight). */
+export function finalBarPayload(summary: BackfillSummary): BarPayload {
+  return { running: 0, failed: summary.failed, skipped: summary.skipped, eta_text: summary.status === "succeeded" ? "done" : "finished with failures" };
+}
+
+/** One line for `backfill status`. */
+export function describeProgress(progress: BackfillProgress): string {
+  const counts = `${progress.done} done, ${progress.failed} failed, ${progress.skipped} skipped, ${progress.running} running, ${progress.pending} pending of ${progress.total}`;
+  return progress.paused ? `${counts} (paused: running partitions finish, no new ones start; resume to continue)` : `${counts}; ETA ${etaText(progress)}`;
+}
+
+export function isBackfillSummary(value: unknown): value is BackfillSummary {
+  return typeof value === "object" && value !== null && "status" in value && "total" in value && "failures" in value && Array.isArray(value.failures);
+}
+
+type BackfillHandle = WorkflowHandle<typeof backfillWorkflow> & { firstExecutionRunId?: string };
+
+/**
+ * Poll the progress query into a bar until the workflow closes. Returns its
+ * summary — a failed backfill's too, which its failure carries — or throws
+ * the typed cause of a backfill that failed before running anything. With a
+ * `session`, follows through server restarts on fresh connections.
+ */
+export async function followBackfill(handle: BackfillHandle, options: { bar?: boolean; session?: TemporalSession } = {}): Promise<BackfillSummary> {
+  const { session } = options;
+  const firstExecutionRunId = handle.firstExecutionRunId;
+  // A handle of the session's current connection (replaced on reconnect), else the one given.
+  const current = (client?: Client): BackfillHandle =>
+    client ? client.workflow.getHandle<typeof backfillWorkflow>(handle.workflowId, undefined, firstExecutionRunId ? { firstExecutionRunId } : {}) : handle;
   const showBar = options.bar ?? process.stderr.isTTY === true;
   const bar = new SingleBar(
     { format: "backfill |{bar}| {value}/{total} partitions · {running} running · {failed} failed · {skipped} skipped · ETA {eta_text}", hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
@@ -29,26 +78,29 @@ export async function followBackfill(handle: WorkflowHandle<typeof backfillWorkf
   let started = false;
   let stopped = false;
   const update = (progress: BackfillProgress): void => {
-    const payload = { running: progress.running, failed: progress.failed, skipped: progress.skipped, eta_text: progress.etaSeconds === null ? "?" : `${progress.etaSeconds}s` };
     const value = progress.done + progress.failed + progress.skipped;
     // Total is 0 while the backfill is still planning: start the bar once the plan is known.
     if (progress.total === 0) return;
     if (!started) {
-      bar.start(progress.total, value, payload);
+      bar.start(progress.total, value, barPayload(progress));
       started = true;
-    } else bar.update(value, payload);
+    } else bar.update(value, barPayload(progress));
   };
   const poll = async (): Promise<void> => {
     while (!stopped) {
-      const progress = await handle.query(backfillProgressQuery).catch(() => undefined);
-      if (progress && showBar) update(progress);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Best effort: a failed query (server away, worker busy) just skips a frame; the result call reconnects.
+      const progress = await current(session?.client)
+        .query(backfillProgressQuery)
+        .catch(() => undefined);
+      if (progress && showBar && !stopped) update(progress);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   };
   const polling = poll();
   try {
-    const summary = await handle.result();
-    if (showBar && started) bar.update(summary.done + summary.failed + summary.skipped);
+    const result = session ? session.retrying((client) => current(client).result()) : handle.result();
+    const summary = await result.catch((error: unknown) => failureSummary(error, isBackfillSummary) ?? rethrowWithCause(error, `backfill ${handle.workflowId}`, { validatedHere: true }));
+    if (showBar && started) bar.update(summary.done + summary.failed + summary.skipped, finalBarPayload(summary));
     return summary;
   } finally {
     stopped = true;

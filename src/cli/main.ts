@@ -8,6 +8,7 @@ import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
 import { registerGenerate } from "./commands/generate";
+import { registerJobs } from "./commands/jobs";
 import { registerMaterialize } from "./commands/materialize";
 import { registerSchedules } from "./commands/schedules";
 import { registerSensors } from "./commands/sensors";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerStatus(program);
   registerAssets(program);
+  registerJobs(program);
   registerSchedules(program);
   registerSensors(program);
   registerCatalog(program);

@@ -33,7 +33,7 @@ export interface RunResult {
 export async function materialize(definitions: Definitions, input: PlanInput & { env: ExecutionEnvironment; runId?: string; signal?: AbortSignal }): Promise<RunResult> {
   const runId = input.runId ?? `local-${randomUUID()}`;
   const context = await partitionContext(definitions, input.env.catalog);
-  const plan = await planRun(definitions, input.env.catalog, input, context);
+  const plan = await planRun(definitions, input.env.catalog, input, context, input.env.log);
   const results = new Map<string, StepRunResult>();
   for (const step of plan.steps) {
     results.set(step.id, await executeOne(definitions, step, results, { ...input, runId, context }));
@@ -50,7 +50,10 @@ async function executeOne(
 ): Promise<StepRunResult> {
   const base = { id: step.id, step: step.step, partition: step.partition };
   const failedDependency = step.dependsOn.find((id) => done.get(id)?.status !== "published");
-  if (failedDependency !== undefined) return { ...base, status: "skipped", outputs: [], durationMs: 0, skippedBecause: failedDependency };
+  if (failedDependency !== undefined) {
+    input.env.log.debug({ step: step.id, after: failedDependency }, "skipping step: a step it depends on did not publish");
+    return { ...base, status: "skipped", outputs: [], durationMs: 0, skippedBecause: failedDependency };
+  }
   const started = Date.now();
   try {
     const outcome = await runStep(definitions, { runId: input.runId, step: step.step, partition: step.partition }, input.env, {

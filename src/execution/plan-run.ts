@@ -5,6 +5,7 @@
  */
 import { buildPlan, isDynamicPartitions, isMultiPartitions, materializableKeys, PlanningError, selectAssets, type Definitions, type ExecutionPlan, type PartitionKeyContext, type PartitionsDefinition } from "../core";
 import type { Catalog } from "../resources/catalog";
+import type { Logger } from "../utils/logger";
 
 /** Dynamic partition keys live in the catalog; load them once so pure code can use them. */
 export async function partitionContext(definitions: Definitions, catalog: Catalog, now = new Date()): Promise<PartitionKeyContext> {
@@ -33,13 +34,19 @@ export function selectionKeys(definitions: Definitions, input: Pick<PlanInput, "
   return materializableKeys(definitions.graph, selectAssets(definitions.graph, input.selection));
 }
 
-export async function planRun(definitions: Definitions, catalog: Catalog, input: PlanInput, context?: PartitionKeyContext): Promise<ExecutionPlan> {
+/** `log`: debug lines with the decisions (what the selection resolved to, the steps, the inputs read from outside). */
+export async function planRun(definitions: Definitions, catalog: Catalog, input: PlanInput, context?: PartitionKeyContext, log?: Logger): Promise<ExecutionPlan> {
   const ctx = context ?? (await partitionContext(definitions, catalog));
-  const plan = buildPlan(definitions.graph, { assets: selectionKeys(definitions, input), partitions: input.partitions, context: ctx });
+  const assets = selectionKeys(definitions, input);
+  log?.debug({ job: input.job, selection: input.selection, assets, partitions: input.partitions }, "plan: selection resolved");
+  const plan = buildPlan(definitions.graph, { assets, partitions: input.partitions, context: ctx });
+  log?.debug({ steps: plan.steps.map((s) => ({ id: s.id, after: s.dependsOn })) }, `plan: ${plan.steps.length} step(s) in this order`);
   const missing: string[] = [];
   for (const input of plan.externalInputs) {
     if (input.optional) continue;
-    if (!(await catalog.readManifest(input.asset, input.partition))) missing.push(input.partition === null ? input.asset : `${input.asset}[${input.partition}]`);
+    const present = Boolean(await catalog.readManifest(input.asset, input.partition));
+    log?.debug({ asset: input.asset, partition: input.partition, present }, "plan: input from outside the selection");
+    if (!present) missing.push(input.partition === null ? input.asset : `${input.asset}[${input.partition}]`);
   }
   if (missing.length > 0) {
     throw new PlanningError(`Upstream data outside the selection has never been materialized: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? `, … (${missing.length} in all)` : ""}.`, {

@@ -16,6 +16,14 @@ export function freshnessMonitorId(taskQueue: string): string {
   return `materia-freshness-monitor:${taskQueue}`;
 }
 
+/** How often the freshness monitor looks for missed freshness deadlines. */
+export const FRESHNESS_MONITOR_INTERVAL_SECONDS = 300;
+
+/** The freshness monitor runs beside the sensors when any asset declares a freshness deadline. */
+export function needsFreshnessMonitor(definitions: Definitions): boolean {
+  return definitions.graph.keys().some((key) => definitions.graph.node(key).checks.some((check) => freshnessPolicyOf(check) !== undefined));
+}
+
 export function sensorWorkflowId(name: string): string {
   return `${SENSOR_ID_PREFIX}${name}`;
 }
@@ -32,13 +40,11 @@ export async function syncSensors(client: Client, definitions: Definitions, task
     });
     running.push(sensor.name);
   }
-  // The freshness monitor runs beside the sensors when any asset declares a freshness deadline.
-  const hasFreshness = definitions.graph.keys().some((key) => definitions.graph.node(key).checks.some((check) => freshnessPolicyOf(check) !== undefined));
-  if (hasFreshness) {
+  if (needsFreshnessMonitor(definitions)) {
     await client.workflow.start<typeof freshnessMonitorWorkflow>("freshnessMonitorWorkflow", {
       taskQueue,
       workflowId: freshnessMonitorId(taskQueue),
-      args: [{ intervalSeconds: 300 }],
+      args: [{ intervalSeconds: FRESHNESS_MONITOR_INTERVAL_SECONDS }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: new TypedSearchAttributes([{ key: MATERIA_KIND, value: "sensor" }]),
     });

@@ -3,16 +3,17 @@
  * with a live progress bar; `materia backfill status|pause|resume|cancel <id>`.
  */
 import type { Command } from "commander";
-import type { Client } from "@temporalio/client";
-import { WorkflowNotFoundError } from "@temporalio/client";
+import { WorkflowNotFoundError, type Client } from "@temporalio/client";
 import { loadDefinitions } from "../../definitions";
-import { selectionKeys } from "../../execution";
-import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type SkipMode } from "../../temporal/backfill-shared";
+import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type BackfillSummary, type SkipMode } from "../../temporal/backfill-shared";
 import { withTemporalClient } from "../../temporal/connection";
 import { RuntimeError } from "../../utils/errors";
-import { followBackfill, startBackfill } from "../backfill-progress";
+import { describeProgress, followBackfill, startBackfill } from "../backfill-progress";
+import { explainFailures, formatProblems } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson } from "../table";
+import { withTemporalSession, type TemporalSession } from "../temporal-session";
+import { jobFromArgs, targetAssets } from "../usage";
 
 interface BackfillOptions {
   select?: string;
@@ -26,20 +27,31 @@ interface BackfillOptions {
   json?: boolean;
 }
 
-async function withClient<T>(work: (client: Client, taskQueue: string, uiUrl: string, namespace: string) => Promise<T>): Promise<T> {
+async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const { config } = cliRuntime();
-  return withTemporalClient(config, (client) => work(client, config.temporal.taskQueue, config.temporal.uiUrl, config.temporal.namespace));
+  return withTemporalClient(config, work);
 }
 
-async function existingBackfill(client: Client, id: string) {
-  const handle = client.workflow.getHandle(id);
+async function describeExisting(client: Client, id: string) {
   try {
-    await handle.describe();
+    return await client.workflow.getHandle(id).describe();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new RuntimeError("NOT_FOUND", `No backfill with id "${id}".`, { hint: "List backfills in the Web UI with MateriaKind = \"backfill\", or copy the id `materia backfill` printed." });
     throw error;
   }
-  return handle;
+}
+
+async function existingBackfill(client: Client, id: string) {
+  await describeExisting(client, id);
+  return client.workflow.getHandle(id);
+}
+
+/** The summary, and for a failed backfill which partitions failed or were blocked, and by what. */
+async function printSummary(session: TemporalSession, summary: BackfillSummary, json: boolean): Promise<void> {
+  const problems = summary.failures.length > 0 ? await session.retrying((client) => explainFailures(client, summary.failures)) : [];
+  if (json) return printJson({ ...summary, failures: problems.length > 0 ? problems : summary.failures });
+  console.log(`backfill ${summary.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.total} in ${summary.durationSeconds}s`);
+  for (const line of formatProblems(problems, summary.failed)) console.log(line);
 }
 
 export function registerBackfill(program: Command): void {
@@ -55,6 +67,8 @@ export function registerBackfill(program: Command): void {
     .option("--partitions-per-run <n>", "ordered backfills: consecutive partitions planned as one run", "12")
     .option("--no-wait", "start and return the backfill id")
     .option("--json", "print JSON")
+    // Options belong to the command they follow: `backfill status <id> --json` is the subcommand's --json.
+    .enablePositionalOptions()
     .action(async (options: BackfillOptions) => {
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia backfill --job example_monthly --from 2025-01 --to 2025-06' });
       if (!options.from || !options.to) throw new RuntimeError("USAGE", "Give --from and --to (inclusive partition keys).");
@@ -63,22 +77,22 @@ export function registerBackfill(program: Command): void {
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new RuntimeError("USAGE", `--concurrency must be a positive integer (got "${options.concurrency}").`);
       const partitionsPerRun = Number(options.partitionsPerRun);
       if (!Number.isInteger(partitionsPerRun) || partitionsPerRun < 1) throw new RuntimeError("USAGE", `--partitions-per-run must be a positive integer (got "${options.partitionsPerRun}").`);
-      // Validate locally first: unknown job/selection or bad keys fail before anything starts.
+      // Validate locally first: unknown job/selection or bad keys fail (exit 2) before anything starts.
       const definitions = loadDefinitions();
-      if (options.job) definitions.job(options.job);
-      const assets = selectionKeys(definitions, { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) });
+      if (options.job) jobFromArgs(definitions, options.job);
+      const assets = targetAssets(definitions, { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) });
       const partitions = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
       if (!partitions) throw new RuntimeError("USAGE", "The selected assets are not partitioned: nothing to backfill.", { hint: "Use `materia materialize` for unpartitioned assets." });
       partitions.keysInRange(options.from, options.to);
       const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency, partitionsPerRun };
-      await withClient(async (client, taskQueue, uiUrl, namespace) => {
-        const handle = await startBackfill(client, taskQueue, input);
-        const link = `${uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
+      const { config } = cliRuntime();
+      await withTemporalSession(config, async (session) => {
+        const handle = await startBackfill(session.client, config.temporal.taskQueue, input);
+        const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
         console.error(`backfill ${handle.workflowId}: ${link}`);
         if (!options.wait) return options.json ? printJson({ id: handle.workflowId, link }) : console.log(handle.workflowId);
-        const summary = await followBackfill(handle);
-        if (options.json) printJson(summary);
-        else console.log(`backfill ${summary.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.total} in ${summary.durationSeconds}s`);
+        const summary = await followBackfill(handle, { session });
+        await printSummary(session, summary, options.json === true);
         process.exitCode = summary.status === "succeeded" ? EXIT.ok : EXIT.failure;
       });
     });
@@ -87,16 +101,18 @@ export function registerBackfill(program: Command): void {
     .command("status <id>")
     .description("Progress of a backfill")
     .option("--json", "print JSON")
-    .action(async (id: string, options: { json?: boolean }) =>
-      withClient(async (client) => {
-        const handle = await existingBackfill(client, id);
-        const description = await handle.describe();
-        const progress = description.status.name === "RUNNING" ? await handle.query(backfillProgressQuery) : undefined;
-        if (options.json) return printJson({ id, status: description.status.name, progress });
-        console.log(`${id}: ${description.status.name}`);
-        if (progress) console.log(`  ${progress.done} done, ${progress.failed} failed, ${progress.skipped} skipped, ${progress.running} running, ${progress.pending} pending of ${progress.total}${progress.paused ? " (paused)" : ""}; ETA ${progress.etaSeconds ?? "?"}s`);
-      }),
-    );
+    .action(async (id: string, options: { json?: boolean }) => {
+      const { config } = cliRuntime();
+      await withTemporalSession(config, async (session) => {
+        const { status, progress } = await session.retrying(async (client) => {
+          const description = await describeExisting(client, id);
+          return { status: description.status.name, progress: description.status.name === "RUNNING" ? await client.workflow.getHandle(id).query(backfillProgressQuery) : undefined };
+        });
+        if (options.json) return printJson({ id, status, progress });
+        console.log(`${id}: ${status}`);
+        if (progress) console.log(`  ${describeProgress(progress)}`);
+      });
+    });
   for (const [name, signal, verb] of [
     ["pause", pauseBackfillSignal, "paused (running partitions finish; no new ones start)"],
     ["resume", resumeBackfillSignal, "resumed"],

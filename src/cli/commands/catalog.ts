@@ -4,6 +4,7 @@ import { loadDefinitions } from "../../definitions";
 import { createExecutionEnvironment } from "../../execution";
 import { RuntimeError } from "../../utils/errors";
 import { cliRuntime } from "../runtime";
+import { assetFromArgs } from "../usage";
 import { printJson } from "../table";
 
 export function registerCatalog(program: Command): void {
@@ -14,7 +15,7 @@ export function registerCatalog(program: Command): void {
     .option("--json", "print JSON")
     .action(async (asset: string, partition: string | undefined, options: { to?: string; json?: boolean }) => {
       const { config, log } = cliRuntime();
-      const node = loadDefinitions().graph.node(asset);
+      const node = assetFromArgs(loadDefinitions(), asset);
       if (node.partitions && partition === undefined) throw new RuntimeError("USAGE", `"${asset}" is partitioned (${node.partitions.keyFormat}); give the partition.`);
       if (!node.partitions && partition !== undefined) throw new RuntimeError("USAGE", `"${asset}" is not partitioned; omit the partition.`);
       if (partition !== undefined) node.partitions?.validateKey(partition);

@@ -6,17 +6,17 @@
  * status tables and where to look. `--keep` leaves everything running.
  */
 import type { Command } from "commander";
-import type { Client } from "@temporalio/client";
 import { writeExampleLanding } from "../../assets/example";
 import { generateMarketMonths } from "../../assets/market/vendor";
 import { generateTtbMonths } from "../../assets/ttb";
 import { loadDefinitions } from "../../definitions";
 import { createExecutionEnvironment, type ExecutionEnvironment } from "../../execution";
-import { withTemporalClient } from "../../temporal/connection";
 import { ensureTemporal } from "../../temporal/dev-server";
 import { createMateriaWorker } from "../../temporal/worker";
 import { followBackfill, startBackfill } from "../backfill-progress";
 import { cliRuntime, EXIT } from "../runtime";
+import { withTemporalSession, type TemporalSession } from "../temporal-session";
+import { jobFromArgs } from "../usage";
 import { printStatus } from "./status";
 
 interface DemoPipeline {
@@ -46,7 +46,7 @@ export function registerDemo(program: Command): void {
       const definitions = loadDefinitions();
       const env = createExecutionEnvironment(config, log);
       const pipelines = PIPELINES.filter((p) => options.only === undefined || p.job === options.only);
-      if (options.only !== undefined) definitions.job(options.only);
+      if (options.only !== undefined) jobFromArgs(definitions, options.only);
       console.log(`materia demo: lake at ${env.store.description}; starting the Temporal dev server…`);
       const temporal = await ensureTemporal(config, log);
       try {
@@ -54,10 +54,10 @@ export function registerDemo(program: Command): void {
         const running = worker.run();
         try {
           const backfills: string[] = [];
-          await withTemporalClient(config, async (client) => {
+          await withTemporalSession(config, async (session) => {
             let failed = false;
             for (const pipeline of pipelines) {
-              const outcome = await runPipeline(client, config.temporal.taskQueue, env, pipeline);
+              const outcome = await runPipeline(session, env, pipeline);
               backfills.push(outcome.workflowId);
               failed ||= !outcome.ok;
             }
@@ -87,13 +87,13 @@ export function registerDemo(program: Command): void {
     });
 }
 
-async function runPipeline(client: Client, taskQueue: string, env: ExecutionEnvironment, pipeline: DemoPipeline): Promise<{ ok: boolean; workflowId: string }> {
+async function runPipeline(session: TemporalSession, env: ExecutionEnvironment, pipeline: DemoPipeline): Promise<{ ok: boolean; workflowId: string }> {
   const [from, to] = pipeline.months;
   console.log(`\n== ${pipeline.job}: landing sample vendor data for ${from}..${to}`);
   await pipeline.land(env, from, to);
-  const handle = await startBackfill(client, taskQueue, { job: pipeline.job, from, to, maxConcurrentRuns: 2 });
-  const summary = await followBackfill(handle, { bar: true }).catch((error: unknown) => {
-    console.error(`materia demo: ${pipeline.job} backfill failed: ${error instanceof Error ? error.message : String(error)}`);
+  const handle = await startBackfill(session.client, session.taskQueue, { job: pipeline.job, from, to, maxConcurrentRuns: 2 });
+  const summary = await followBackfill(handle, { bar: true, session }).catch((error: unknown) => {
+    console.error(`materia demo: ${pipeline.job} backfill failed: ${error instanceof Error && "describe" in error && typeof error.describe === "function" ? String(error.describe()) : String(error)}`);
     return undefined;
   });
   if (summary) console.log(`materia demo: ${pipeline.job}: ${summary.status}, ${summary.done}/${summary.total} partitions in ${summary.durationSeconds}s\n`);

@@ -4,17 +4,18 @@
  * `--in-process` run it here without Temporal.
  */
 import type { Command } from "commander";
-import { WorkflowFailedError } from "@temporalio/client";
-import { ApplicationFailure } from "@temporalio/common";
 import { loadDefinitions } from "../../definitions";
 import { buildPlan } from "../../core";
-import { createExecutionEnvironment, materialize, selectionKeys } from "../../execution";
+import { createExecutionEnvironment, materialize } from "../../execution";
 import { startRun } from "../../temporal/client";
-import { withTemporalClient } from "../../temporal/connection";
 import type { RunSummary, StepSummary } from "../../temporal/shared";
 import { RuntimeError } from "../../utils/errors";
+import { isRunSummary } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson, renderTable } from "../table";
+import { withTemporalSession } from "../temporal-session";
+import { requirePartitions, targetAssets } from "../usage";
+import { failureCause, failureSummary, rethrowWithCause } from "../workflow-failure";
 
 interface MaterializeOptions {
   select?: string;
@@ -41,8 +42,10 @@ export function registerMaterialize(program: Command): void {
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia materialize --select "group:example" --partition 2025-01' });
       const target = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) };
 
-      // Validate here — unknown selection, bad partition keys — before anything starts.
-      buildPlan(definitions.graph, { assets: selectionKeys(definitions, target), partitions: options.partition });
+      // Validate here — unknown job or selection, missing or bad partition keys — before anything starts (exit 2).
+      const assets = targetAssets(definitions, target);
+      requirePartitions(definitions, assets, options.partition);
+      buildPlan(definitions.graph, { assets, partitions: options.partition });
 
       if (options.inProcess) {
         const env = createExecutionEnvironment(config, log);
@@ -53,31 +56,38 @@ export function registerMaterialize(program: Command): void {
         return;
       }
 
-      await withTemporalClient(config, async (client) => {
-        const { handle, workflowId } = await startRun(client, config.temporal.taskQueue, { ...target, partitions: options.partition });
+      await withTemporalSession(config, async (session) => {
+        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition });
         const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
         if (!options.wait) {
           if (options.json) printJson({ workflowId, link });
           else console.log(`run ${workflowId} started (or joined): ${link}`);
           return;
         }
-        const summary = await handle.result().catch((error: unknown) => failedSummary(error));
-        if (options.json) printJson({ workflowId, link, ...summary });
+        // Follow the run started (or joined) here, through server restarts.
+        // The started (or joined) execution, not a later run under the same id.
+        const firstExecutionRunId = "firstExecutionRunId" in handle && typeof handle.firstExecutionRunId === "string" ? handle.firstExecutionRunId : undefined;
+        const outcome = await session
+          .retrying((client) => client.workflow.getHandle(workflowId, undefined, firstExecutionRunId ? { firstExecutionRunId } : {}).result() as Promise<RunSummary>)
+          .then(
+            (summary) => ({ summary, cause: undefined }),
+            (error: unknown) => ({ summary: failedSummary(error, workflowId), cause: failureCause(error) }),
+          );
+        const { summary } = outcome;
+        if (options.json) printJson({ workflowId, link, ...summary, ...(outcome.cause ? { error: { type: outcome.cause.type, message: outcome.cause.message } } : {}) });
         else {
           console.log(renderTable(["step", "status", "rows", "ms", "detail"], summary.steps.map((s) => [s.id, s.status, s.rows, s.durationMs, detail(s)])));
           console.log(`\nrun ${workflowId}: ${summary.status} — ${link}`);
+          if (outcome.cause) console.log(`  ${outcome.cause.type !== undefined ? `${outcome.cause.type}: ` : ""}${outcome.cause.message}`);
         }
         process.exitCode = summary.status === "succeeded" ? EXIT.ok : EXIT.failure;
       });
     });
 }
 
-/** A failed run carries its summary in the failure details. */
-export function failedSummary(error: unknown): RunSummary {
-  const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
-  const summary = cause instanceof ApplicationFailure ? (cause.details?.[0] as RunSummary | undefined) : undefined;
-  if (summary) return summary;
-  throw error;
+/** A failed run carries its summary in the failure details; a run that failed before running steps (planning) has only its cause. */
+export function failedSummary(error: unknown, workflowId: string): RunSummary {
+  return failureSummary(error, isRunSummary) ?? rethrowWithCause(error, `run ${workflowId}`, { validatedHere: true });
 }
 
 export function detail(step: StepSummary): string {

@@ -34,6 +34,8 @@ export interface LeaseOptions {
   signal?: AbortSignal;
   /** Called while waiting for another holder (heartbeat, log). */
   onWait?: (holder: string) => void;
+  /** Debug lines with each decision: taken, re-entered, waiting for whom and until when, taken over from an expired holder. */
+  log?: { debug(fields: object, message: string): void };
 }
 
 const GENERATION_DIGITS = 10;
@@ -53,12 +55,14 @@ export class Lease {
     const prefix = `locks/${step}/${partitionSegment(partition)}/`;
     const ttlMs = options.ttlMs ?? 60_000;
     let waitedFor: string | undefined;
+    const log = options.log;
     for (;;) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
       const current = await currentGeneration(store, prefix);
       const record = current === undefined ? undefined : await store.getJson<LeaseRecord>(generationKey(prefix, current));
       const free = record === undefined || record.released || record.expiresAt < Date.now();
       if (record !== undefined && record.owner === owner && !record.released) {
+        log?.debug({ lease: prefix, generation: current }, "lease: re-entered our own lease (a retry of the same run)");
         const lease = new Lease(store, prefix, current!, owner, ttlMs, waitedFor);
         await lease.renew();
         return lease;
@@ -68,10 +72,14 @@ export class Lease {
         if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: Date.now() + ttlMs, released: false } satisfies LeaseRecord))) {
           // Older generations are history now; removing them keeps listings short.
           if (current !== undefined) await store.delete(generationKey(prefix, current)).catch(() => undefined);
+          const why = record === undefined ? "free" : record.released ? `released by ${record.owner}` : `expired (held by ${record.owner}, which stopped renewing it)`;
+          log?.debug({ lease: prefix, generation: next, waitedFor }, `lease: taken (${why})`);
           return new Lease(store, prefix, next, owner, ttlMs, waitedFor);
         }
+        log?.debug({ lease: prefix, generation: next }, "lease: another contender created this generation first; looking again");
         continue;
       }
+      if (waitedFor !== record.owner) log?.debug({ lease: prefix, holder: record.owner, expiresInMs: record.expiresAt - Date.now() }, "lease: held by another run; waiting for it to publish or release");
       waitedFor = record.owner;
       options.onWait?.(record.owner);
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));

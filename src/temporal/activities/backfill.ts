@@ -6,7 +6,7 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
-import { MateriaError, PlanningError, type Definitions, type PartitionKeyContext } from "../../core";
+import { describeCause, MateriaError, PlanningError, type Definitions, type PartitionKeyContext, type PartitionStatus } from "../../core";
 import { assetStatuses, partitionContext, selectionKeys, type ExecutionEnvironment } from "../../execution";
 import type { BackfillInput, BackfillPlan } from "../backfill-shared";
 import type { RunSummary } from "../shared";
@@ -47,6 +47,12 @@ function lookAheadAssets(definitions: Definitions, assets: string[], probe: stri
   return assets.filter((key) => reading.has(key));
 }
 
+/** Why a partition status keeps its partition in a `--skip` backfill. */
+function whyNotSkipped(status: PartitionStatus): string {
+  if (status.status === "missing") return "never published";
+  return status.status === "stale" ? status.causes.map(describeCause).join("; ") : "fresh";
+}
+
 export function createBackfillActivities(definitions: Definitions, env: ExecutionEnvironment, client: Client | undefined) {
   return {
     async planBackfill(input: BackfillInput): Promise<BackfillPlan> {
@@ -71,6 +77,11 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
             const rows = statuses.filter((s) => s.partition === partition || s.partition === null);
             const skip = rows.every((s) => (mode === "existing" ? s.status.status !== "missing" : s.status.status === "fresh"));
             if (skip) skipped.push(partition);
+            const blocking = rows.find((s) => (mode === "existing" ? s.status.status === "missing" : s.status.status !== "fresh"));
+            env.log.debug(
+              { partition, skip: mode, ...(blocking ? { asset: blocking.asset, assetPartition: blocking.partition, status: blocking.status.status, why: whyNotSkipped(blocking.status) } : {}) },
+              skip ? `backfill: skipping ${partition}: every selected asset is ${mode === "existing" ? "published" : "fresh"}` : `backfill: running ${partition}: ${blocking?.asset ?? "an asset"} is ${blocking?.status.status ?? "not skippable"}`,
+            );
           }
         }
         // Partitions run one after another when a selected asset reads other partitions of a selected
@@ -82,6 +93,10 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
         );
         const toRun = partitions.filter((p) => !skipped.includes(p));
         const lookAhead = ordered ? lookAheadAssets(definitions, assets, toRun[0], context) : [];
+        env.log.debug(
+          { job: input.job, selection: input.selection, assets, partitions: toRun.length, skipped: skipped.length, ordered, lookAhead },
+          ordered ? "backfill: planned in windows, one after another (a selected asset reads other partitions of a selected asset)" : "backfill: planned one run per partition, runs side by side",
+        );
         return {
           job: input.job,
           partitions: toRun,

@@ -1,0 +1,60 @@
+/**
+ * A Temporal client for commands that watch a workflow: when the server goes
+ * away mid-watch, `retrying` reconnects with a fresh connection (gRPC's own
+ * channel backoff can leave an old one idle for minutes after the server is
+ * back) and re-issues the call, for MATERIA_CLI_RECONNECT_SECONDS. The first
+ * connection is not retried: no server at all fails at once (exit 3).
+ */
+import type { Client } from "@temporalio/client";
+import type { MateriaConfig } from "../config";
+import { connectClient, temporalAddress } from "../temporal/connection";
+import { retryThroughOutages, type ReconnectPolicy } from "./reconnect";
+
+export class TemporalSession {
+  private constructor(
+    private current: Client,
+    private readonly config: MateriaConfig,
+    private readonly policy: ReconnectPolicy,
+  ) {}
+
+  static async open(config: MateriaConfig, policy: Partial<ReconnectPolicy> = {}): Promise<TemporalSession> {
+    return new TemporalSession(await connectClient(config), config, { windowMs: config.cli.reconnectWindowSeconds * 1000, ...policy });
+  }
+
+  /** The client of the current connection; replaced on reconnect, so read it per call. */
+  get client(): Client {
+    return this.current;
+  }
+
+  get taskQueue(): string {
+    return this.config.temporal.taskQueue;
+  }
+
+  /** `work` with the current client, re-run on a fresh connection after the server went away. */
+  retrying<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    return retryThroughOutages(() => work(this.current), this.policy, {
+      address: temporalAddress(this.config),
+      notify: (line) => console.error(`materia: ${line}`),
+      reconnect: async () => {
+        const next = await connectClient(this.config, { timeoutMs: 3_000 });
+        const previous = this.current;
+        this.current = next;
+        await previous.connection.close().catch(() => undefined);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.current.connection.close();
+  }
+}
+
+/** Run `work` with a session, closing its connection afterwards whatever happens. */
+export async function withTemporalSession<T>(config: MateriaConfig, work: (session: TemporalSession) => Promise<T>): Promise<T> {
+  const session = await TemporalSession.open(config);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Names and keys a user typed on the command line. Core reports an unknown
+ * job or asset as a definition or graph error (exit 1), which is right for a
+ * job that names a missing asset in code; typed by a user, the same lookup
+ * is bad usage (exit 2), with the same message and did-you-mean hint.
+ */
+import { AssetGraphError, DefinitionError, type AssetNode, type Definitions, type JobDefinition } from "../core";
+import { selectionKeys } from "../execution";
+import { RuntimeError } from "../utils/errors";
+
+function asUsage<T>(lookup: () => T): T {
+  try {
+    return lookup();
+  } catch (error) {
+    if (error instanceof DefinitionError || error instanceof AssetGraphError) {
+      throw new RuntimeError("USAGE", error.message, { ...(error.hint !== undefined ? { hint: error.hint } : {}), cause: error });
+    }
+    throw error;
+  }
+}
+
+export function jobFromArgs(definitions: Definitions, name: string): JobDefinition {
+  return asUsage(() => definitions.job(name));
+}
+
+export function assetFromArgs(definitions: Definitions, key: string): AssetNode {
+  return asUsage(() => definitions.graph.node(key));
+}
+
+/** The materializable assets of `--job` or `--select`; an unknown job or selection is bad usage. */
+export function targetAssets(definitions: Definitions, target: { job?: string; selection?: string }): string[] {
+  if (target.job !== undefined) jobFromArgs(definitions, target.job);
+  return selectionKeys(definitions, target);
+}
+
+/** A partitioned selection with no `--partition`: bad usage, naming the key format. */
+export function requirePartitions(definitions: Definitions, assets: string[], partitions: readonly string[]): void {
+  if (partitions.length > 0) return;
+  const partitioned = assets.find((key) => definitions.graph.node(key).partitions !== undefined);
+  if (partitioned === undefined) return;
+  const format = definitions.graph.node(partitioned).partitions!.keyFormat;
+  throw new RuntimeError("USAGE", `"${partitioned}" is partitioned but no partition was given.`, { hint: `Add --partition <key> (format ${format}); repeat it for several partitions.` });
+}
