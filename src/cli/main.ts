@@ -22,6 +22,9 @@ export function buildProgram(): Command {
     .name("materia")
     .description("Asset-graph orchestration on Temporal, DuckDB and Parquet")
     .showHelpAfterError()
+    // An option belongs to the command it follows, so a subcommand can reuse its parent's option names
+    // (`backfill status <id> --json` is status's --json, not backfill's).
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerDemo(program);
   registerDev(program);

@@ -67,7 +67,7 @@ export function registerBackfill(program: Command): void {
     .option("--partitions-per-run <n>", "ordered backfills: consecutive partitions planned as one run", "12")
     .option("--no-wait", "start and return the backfill id")
     .option("--json", "print JSON")
-    // Options belong to the command they follow: `backfill status <id> --json` is the subcommand's --json.
+    // With the program's positional options: `backfill status <id> --json` is the subcommand's --json.
     .enablePositionalOptions()
     .action(async (options: BackfillOptions) => {
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia backfill --job example_monthly --from 2025-01 --to 2025-06' });
