@@ -3,21 +3,26 @@
  * over the staged output (the view `output`); tables the step left in its
  * DuckDB session (e.g. the vendor rows) are visible too.
  */
-import { vendorFileLinesSql } from "../assets/market/sql/raw-bars";
-import { defineCheck, type CheckDefinition, type CheckSpec } from "../core";
+import { fileRecordsSql, RAW_TABLES } from "../assets/market/sql/raw-bars";
+import { defineCheck, rejectRate, rowCount, type CheckDefinition, type CheckSpec } from "../core";
+
+/** Above this share of refused rows a vendor file is held back as a bad delivery (the previous month stays published). */
+export const MAX_VENDOR_REJECT_RATE = 0.05;
 
 const rawBarsChecks: CheckSpec[] = [
   {
     name: "reconciles_with_vendor_file",
-    description: "Every data line of the vendor file is either accepted or rejected, exactly once.",
+    description: "Every data line of the vendor file (counted without the CSV reader) is either accepted or rejected, exactly once.",
     blocking: true,
     check: `
-      SELECT file_rows, accepted, rejected
-      FROM (SELECT ${vendorFileLinesSql()} AS file_rows,
+      SELECT file_records, accepted, rejected, file_records - accepted - rejected AS unaccounted
+      FROM (SELECT ${fileRecordsSql()} AS file_records,
                    (SELECT count(*) FROM output) AS accepted,
-                   (SELECT count(*) FROM raw_bars_rejected) AS rejected)
-      WHERE file_rows <> accepted + rejected`,
+                   (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected)
+      WHERE file_records <> accepted + rejected`,
   },
+  { ...rowCount({ min: 1 }, { name: "has_accepted_rows", blocking: true }), description: "A vendor file with no acceptable row is a bad delivery." },
+  rejectRate({ rejected: RAW_TABLES.rejects, maxRate: MAX_VENDOR_REJECT_RATE, description: "More than 5% refused rows: the file is held back." }),
   {
     name: "unique_instrument_minute",
     description: "No two bars of one instrument share a minute.",
@@ -34,7 +39,7 @@ const rawBarsChecks: CheckSpec[] = [
     description: "More than 1% rejected rows means the file is suspect.",
     severity: "warn",
     check: `
-      SELECT rejected, accepted FROM (SELECT (SELECT count(*) FROM raw_bars_rejected) AS rejected, (SELECT count(*) FROM output) AS accepted)
+      SELECT rejected, accepted FROM (SELECT (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected, (SELECT count(*) FROM output) AS accepted)
       WHERE rejected > 0.01 * (accepted + rejected)`,
   },
 ];

@@ -51,6 +51,21 @@ async function rejectShareWithinLimit(ctx: CheckContext): Promise<CheckOutcome> 
   };
 }
 
+/**
+ * Day files that are mostly refused. A month of ~30 day files can pass the
+ * month-level share with one file entirely garbage (3% of the month), and
+ * publishing would silently thin that day out of the warehouse: each file
+ * is held to the same limit on its own.
+ */
+const dayFilesMostlyRejectedSql = `
+  WITH lines AS (SELECT source_file, count(*) AS lines FROM raw_colas GROUP BY source_file),
+       refused AS (SELECT source_file, count(*) AS rejected FROM ${STAGED_REJECTS_TABLE} GROUP BY source_file)
+  SELECT lines.source_file, lines.lines, coalesce(refused.rejected, 0) AS rejected,
+         round(coalesce(refused.rejected, 0) / lines.lines, 4) AS share
+  FROM lines LEFT JOIN refused USING (source_file)
+  WHERE coalesce(refused.rejected, 0) > ${MAX_REJECT_SHARE} * lines.lines
+  ORDER BY lines.source_file`;
+
 /** Fact rows whose key has no row in the dimension (the dimensions are the fact step's input views). */
 function danglingKeysSql(dimension: string, key: string): string {
   return `
@@ -72,6 +87,13 @@ export const ttbChecks: CheckDefinition[] = [
   defineCheck({ asset: "ttb/raw_colas", ...freshness({ partitionDeadline: { afterPartitionEnd: "P2D" }, severity: "warn" }) }),
   defineCheck({ asset: "ttb/processed_colas", name: "raw_equals_processed_plus_rejected", blocking: true, check: rawEqualsProcessedPlusRejected }),
   defineCheck({ asset: "ttb/processed_colas", name: "reject_share_within_limit", blocking: true, check: rejectShareWithinLimit }),
+  defineCheck({
+    asset: "ttb/processed_colas",
+    name: "no_day_file_mostly_rejected",
+    description: `No day file has more than ${MAX_REJECT_SHARE * 100}% of its lines refused (a garbage file must not thin out its day).`,
+    blocking: true,
+    check: dayFilesMostlyRejectedSql,
+  }),
   defineCheck({ asset: "ttb/processed_colas", ...acceptedValues("status", STATUSES, { allowNull: false, blocking: true }) }),
   defineCheck({ asset: "ttb/processed_colas", ...acceptedValues("application_type", APPLICATION_TYPES, { allowNull: false, blocking: true }) }),
   defineCheck({ asset: "ttb/consolidated_colas", ...unique("ttb_id", { blocking: true }) }),

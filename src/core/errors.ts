@@ -12,6 +12,13 @@ export class MateriaError extends Error {
   readonly code: string;
   /** What the user should do next. */
   readonly hint: string | undefined;
+  /**
+   * False for errors that waiting cannot fix (bad input, bad definitions):
+   * a step failing with one is not retried. Infrastructure errors stay retryable.
+   */
+  get retryable(): boolean {
+    return true;
+  }
 
   constructor(code: string, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -23,6 +30,22 @@ export class MateriaError extends Error {
   /** Message plus hint, for CLIs and logs. */
   describe(): string {
     return this.hint ? `${this.message}\n  hint: ${this.hint}` : this.message;
+  }
+}
+
+/**
+ * An error no retry can fix: the input or the code is wrong, not the
+ * infrastructure. Throw it (or a subclass) from a transform for a bad
+ * landing file, a violated contract, a wrong setting: the step fails at once
+ * instead of being retried, and its message and hint reach the user.
+ */
+export class NonRetryableError extends MateriaError {
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(options.code ?? "NON_RETRYABLE", message, options);
+  }
+
+  override get retryable(): boolean {
+    return false;
   }
 }
 

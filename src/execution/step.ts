@@ -23,6 +23,7 @@ import { Lease, logicalVersion, type CheckResult, type ColumnInfo, type Upstream
 import { quoteLiteral } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
+import { emptyGuardResult } from "./empty-guard";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
 
@@ -154,6 +155,15 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
         viewOf: (assetKey, partitionKeys) => publishedView({ catalog: env.catalog, store: env.store, db, scratchDir }, assetKey, partitionKeys),
         ...(hooks.context ? { context: hooks.context } : {}),
       });
+      const guard = emptyGuardResult({
+        asset: output.asset,
+        partition: request.partition,
+        runId: request.runId,
+        allowEmpty: definitions.graph.node(output.asset).allowEmpty,
+        stagedRows: output.rowCount,
+        publishedRows: previous?.rowCount,
+      });
+      if (guard) results.push(guard);
       checksByAsset.set(output.asset, results);
       if (results.length > 0) await env.catalog.recordCheckResults(output.asset, request.partition, results);
     }

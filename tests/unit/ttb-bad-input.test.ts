@@ -63,6 +63,28 @@ describe("bad registry deliveries", () => {
     expect((await env.catalog.readManifest("ttb/processed_colas", MONTH))?.dataVersion).toBe(before?.dataVersion);
   });
 
+  it("holds back a month with one garbage day file among many good ones (it would pass the month-level share)", async () => {
+    const env = tempEnvironment(); // its own lake: the other tests share one month's state
+    const month = "2024-07";
+    const day = (d: number) => `landing/ttb/${month}-${String(d).padStart(2, "0")}.jsonl`;
+    const goodDay = (d: number) => Array.from({ length: 40 }, (_, i) => validLine(`24${182 + d}001${String(i + 1).padStart(6, "0")}`).replace("05/01/2024", "07/01/2024"));
+    for (let d = 1; d <= 25; d++) await env.store.putBytes(day(d), `${goodDay(d).join("\n")}\n`);
+    const first = await materialize(definitions, { selection: "key:ttb/raw_colas+", partitions: [month], env });
+    expect(first.steps.filter((step) => step.status !== "published").map((step) => `${step.step}: ${step.status} ${step.error?.message ?? ""}`)).toEqual([]);
+    const before = await env.catalog.readManifest("ttb/processed_colas", month);
+    expect(before?.rowCount).toBe(25 * 40);
+
+    // Day 26 arrives as garbage: 40 of 1040 lines (3.8%) refused, under the month's 10% but all of that day.
+    await env.store.putBytes(day(26), `${Array.from({ length: 40 }, () => "ID|BRAND|STATUS").join("\n")}\n`);
+    const run = await materialize(definitions, { selection: "key:ttb/raw_colas+", partitions: [month], env });
+    expect(run.status).toBe("failed");
+    expect(run.steps.find((step) => step.step === "ttb/process_colas")?.status).toBe("blocked");
+    const checks = await env.catalog.readCheckResults("ttb/processed_colas", month);
+    expect(checks.find((check) => check.check === "reject_share_within_limit")).toMatchObject({ passed: true });
+    expect(checks.find((check) => check.check === "no_day_file_mostly_rejected")).toMatchObject({ passed: false, blocking: true, failingSample: [expect.objectContaining({ source_file: day(26), rejected: 40 })] });
+    expect((await env.catalog.readManifest("ttb/processed_colas", month))?.dataVersion).toBe(before?.dataVersion);
+  });
+
   it("fails a day file with no rows with a typed error, publishing nothing", async () => {
     const before = await env.catalog.readManifest("ttb/raw_colas", MONTH);
     await env.store.putBytes(`landing/ttb/${MONTH}-02.jsonl`, "\n\n");

@@ -5,8 +5,9 @@
  */
 import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlConnection } from "../../core";
 import { landingKey, MARKET_MONTHS, VENDOR_COLUMNS } from "./layout";
-import { RAW_TABLES, rawBarsSelectSql, readVendorFileSql, rejectsSelectSql, validateVendorRowsSql, vendorFileLinesSql } from "./sql/raw-bars";
+import { RAW_TABLES, rawBarsSelectSql, readerLinesSql, readVendorFileSql, rejectsSelectSql, validateVendorRowsSql } from "./sql/raw-bars";
 import { VendorFileError } from "./vendor-file-error";
+import { countVendorRecords } from "./vendor-file-lines";
 import { zstdIntegrityProblem } from "./zstd-frames";
 
 export const vendorFiles = defineSourceAsset({
@@ -29,7 +30,8 @@ export const rawBars = defineMultiAsset({
   retry: { nonRetryableErrorTypes: ["VendorFileError"] },
   outputs: [
     { key: "market/raw_bars", description: "Accepted 1-minute bars, prices decoded, one row per instrument and minute." },
-    { key: "market/raw_bars_rejects", description: "Rows of the vendor file that failed validation, with the rule they broke." },
+    // A clean vendor file has no rejects: empty is a real state here.
+    { key: "market/raw_bars_rejects", description: "Rows of the vendor file that failed validation, with the rule they broke.", allowEmpty: true },
   ],
   async materialize(ctx) {
     const key = landingKey(ctx.partitionKey!);
@@ -37,12 +39,14 @@ export const rawBars = defineMultiAsset({
     const damage = zstdIntegrityProblem(path);
     if (damage !== undefined) throw new VendorFileError(`The vendor file ${key} cannot be decompressed: ${damage}.`);
     await assertVendorHeader(ctx.sql, path, key);
+    const records = countRecords(path, key);
+    await ctx.sql.run(`CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.fileRecords} AS SELECT ${records}::BIGINT AS records`);
     await loadVendorRows(ctx, path, key);
     await ctx.sql.run(validateVendorRowsSql(ctx.sql, ctx.timeWindow!));
-    const [counts] = await ctx.sql.all<{ rows: bigint; rejected: bigint }>(
-      `SELECT ${vendorFileLinesSql()} AS rows, (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected`,
+    const [counts] = await ctx.sql.all<{ readerLines: bigint; rejected: bigint }>(
+      `SELECT ${readerLinesSql()} AS readerLines, (SELECT count(*) FROM ${RAW_TABLES.rejects}) AS rejected`,
     );
-    ctx.addMetadata({ landingKey: key, fileRows: Number(counts?.rows ?? 0), rejectedRows: Number(counts?.rejected ?? 0) });
+    ctx.addMetadata({ landingKey: key, fileRows: records, readerLines: Number(counts?.readerLines ?? 0), rejectedRows: Number(counts?.rejected ?? 0) });
     return {
       outputs: {
         "market/raw_bars": { query: rawBarsSelectSql(ctx.sql) },
@@ -70,14 +74,24 @@ async function assertVendorHeader(sql: SqlConnection, path: string, key: string)
   }
 }
 
+/** The file's data records, counted without the CSV reader; none is a bad delivery. */
+function countRecords(path: string, key: string): number {
+  let records: number;
+  try {
+    records = countVendorRecords(path);
+  } catch (error) {
+    throw new VendorFileError(`The vendor file ${key} cannot be decompressed: ${errorText(error)}.`, { cause: error });
+  }
+  if (records === 0) throw new VendorFileError(`The vendor file ${key} has a header but no rows.`);
+  return records;
+}
+
 async function loadVendorRows(ctx: MaterializeContext, path: string, key: string): Promise<void> {
   try {
     await ctx.sql.run(readVendorFileSql(ctx.sql, path));
   } catch (error) {
     throw new VendorFileError(`The vendor file ${key} could not be read to the end (truncated or corrupt?): ${errorText(error)}.`, { cause: error });
   }
-  const [counted] = await ctx.sql.all<{ rows: bigint }>(`SELECT ${vendorFileLinesSql()} AS rows`);
-  if (Number(counted?.rows ?? 0) === 0) throw new VendorFileError(`The vendor file ${key} has a header but no rows.`);
 }
 
 function errorText(error: unknown): string {

@@ -1,9 +1,10 @@
 /** Typed failures of the TTB landing area: they name the file and what to do. */
-import { MateriaError } from "../../core";
+import { MateriaError, NonRetryableError } from "../../core";
 
-export class TtbLandingError extends MateriaError {
+/** The landing area holds no usable extract for the month; retrying cannot help. */
+export class TtbLandingError extends NonRetryableError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
-    super("TTB_LANDING", message, options);
+    super(message, { ...options, code: "TTB_LANDING" });
     this.name = "TtbLandingError";
   }
 }

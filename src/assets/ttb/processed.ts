@@ -21,7 +21,8 @@ export const processColas = defineMultiAsset({
   outputs: [
     { key: "ttb/processed_colas", description: "Valid registry lines of the month, typed and normalised (one row per line)." },
     { key: "ttb/status_events", description: "A COLA's first status in the month and each later change." },
-    { key: "ttb/rejects", description: "Lines that broke a validation rule, with the rules' names." },
+    // A clean month has no rejects: empty is a real state here.
+    { key: "ttb/rejects", description: "Lines that broke a validation rule, with the rules' names.", allowEmpty: true },
   ],
   async materialize(ctx) {
     await ctx.sql.run(parsedLinesSql(ctx.sql, "raw_colas"));

@@ -10,6 +10,7 @@ export type { AgainstAsset } from "./against";
 export type { Measure } from "./measure";
 export { reconciliation, type ReconciliationSpec, type Tolerance } from "./reconciliation";
 export { rowsMatch, type RowsMatchSpec } from "./rows-match";
+export { rejectRate, DEFAULT_MAX_REJECT_RATE, type RejectRateSpec } from "./reject-rate";
 export {
   freshness,
   evaluateFreshness,

@@ -69,6 +69,13 @@ interface AssetCommonSpec {
   retry?: RetrySpec;
   timeout?: TimeoutSpec;
   parquet?: ParquetOptions;
+  /**
+   * Allow a partition that had rows to be republished with none. Off by
+   * default: an upstream outage or a garbage input file that empties a
+   * partition is far more likely than real data going to zero, so the step
+   * is blocked (check `not_emptied`) and the last good version stays.
+   */
+  allowEmpty?: boolean;
 }
 
 export interface AssetSpec extends AssetCommonSpec {
@@ -82,6 +89,8 @@ export interface AssetOutputSpec {
   description?: string;
   tags?: Record<string, string>;
   checks?: CheckSpec[];
+  /** Per output; defaults to the multi-asset's `allowEmpty` (e.g. a rejects output is empty for a clean file). */
+  allowEmpty?: boolean;
 }
 
 export interface MultiAssetSpec extends AssetCommonSpec {
@@ -124,6 +133,7 @@ interface NormalizedCommon {
   retry: RetrySpec | undefined;
   timeout: TimeoutSpec | undefined;
   parquet: ParquetOptions;
+  allowEmpty: boolean;
 }
 
 export interface AssetDefinition extends NormalizedCommon {
@@ -219,6 +229,7 @@ function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string
     retry: spec.retry,
     timeout: spec.timeout,
     parquet: { ...(spec.parquet ?? {}) },
+    allowEmpty: spec.allowEmpty ?? false,
   };
 }
 

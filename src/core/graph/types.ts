@@ -47,6 +47,8 @@ export interface AssetNode {
   deps: readonly ResolvedDep[];
   /** The asset's own checks plus those attached with defineCheck, in declaration order. */
   checks: readonly CheckDefinition[];
+  /** May a partition that had rows be republished with none? False unless the asset says so (see `allowEmpty`). */
+  allowEmpty: boolean;
 }
 
 /** One unit of execution. */

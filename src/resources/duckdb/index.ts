@@ -1,3 +1,3 @@
-export { DuckDbSession, QueryCancelledError, createInstance, type DuckDbSettings, type ColumnSchema } from "./session";
+export { DuckDbSession, QueryCancelledError, SqlError, createInstance, type DuckDbSettings, type ColumnSchema } from "./session";
 export { DuckDbPool } from "./pool";
 export { quoteIdent, quoteLiteral, quoteList } from "./quote";

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import type { ParquetOptions, SqlConnection, SqlValue } from "../../core";
+import { NonRetryableError, type ParquetOptions, type SqlConnection, type SqlValue } from "../../core";
 import { quoteIdent, quoteList, quoteLiteral } from "./quote";
 
 export interface DuckDbSettings {
@@ -30,6 +30,27 @@ export class QueryCancelledError extends Error {
     super("The DuckDB query was interrupted because the step was cancelled.");
     this.name = "QueryCancelledError";
   }
+}
+
+/**
+ * SQL that cannot succeed however often it runs: it does not parse, names
+ * an unknown table or column, or casts a value that does not convert. The
+ * step fails at once with DuckDB's message instead of being retried.
+ */
+export class SqlError extends NonRetryableError {
+  constructor(message: string, cause: unknown) {
+    super(message, { code: "SQL", cause, hint: "Fix the transform's SQL (or the input it reads); retrying the same query gives the same error." });
+  }
+}
+
+/** DuckDB error classes that are deterministic for the same query and data (not I/O, memory or interrupts). */
+const DETERMINISTIC_DUCKDB_ERROR = /^(Parser|Binder|Catalog|Conversion) Error:/;
+
+function asSqlError(error: unknown): unknown {
+  // Not `instanceof Error`: the native client's errors come from another realm under test runners' VMs.
+  const message = (error as { message?: unknown } | null)?.message;
+  if (!(error instanceof NonRetryableError) && typeof message === "string" && DETERMINISTIC_DUCKDB_ERROR.test(message)) return new SqlError(message, error);
+  return error;
 }
 
 export class DuckDbSession implements SqlConnection {
@@ -127,7 +148,7 @@ export class DuckDbSession implements SqlConnection {
       return await work();
     } catch (error) {
       if (this.signal?.aborted) throw new QueryCancelledError();
-      throw error;
+      throw asSqlError(error);
     }
   }
 }

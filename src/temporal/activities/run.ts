@@ -76,11 +76,12 @@ export type RunActivities = ReturnType<typeof createRunActivities>;
 function asFailure(error: unknown, alwaysNonRetryable: boolean): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof MateriaError || (error instanceof Error && "hint" in error)) {
-    const typed = error as Error & { hint?: string };
+    const typed = error as Error & { hint?: string; retryable?: boolean };
     return ApplicationFailure.create({
       type: typed.name,
       message: typed.hint ? `${typed.message} (hint: ${typed.hint})` : typed.message,
-      nonRetryable: alwaysNonRetryable || NON_RETRYABLE_STEP_ERRORS.includes(typed.name),
+      // Bad input and bad code fail at once: retries are for the infrastructure.
+      nonRetryable: alwaysNonRetryable || typed.retryable === false || NON_RETRYABLE_STEP_ERRORS.includes(typed.name),
       cause: error instanceof Error ? error : undefined,
     });
   }

@@ -14,6 +14,8 @@ export const RAW_TABLES = {
   typed: "vendor_typed",
   accepted: "raw_bars_accepted",
   rejects: "raw_bars_rejected",
+  /** One row: the file's data records, counted without the CSV reader (see vendor-file-lines.ts). */
+  fileRecords: "vendor_file_records",
 } as const;
 
 const MONTH_CODES = "FGHJKMNQUVXZ";
@@ -84,9 +86,14 @@ SELECT * FROM read_csv(${sql.literal(path)},
   store_rejects = true, rejects_table = ${sql.literal(RAW_TABLES.lineErrors)}, rejects_scan = ${sql.literal(RAW_TABLES.scanErrors)});`;
 }
 
-/** Lines of the file: rows read plus lines refused by the reader (a line may have several refused fields). */
-export function vendorFileLinesSql(): string {
-  return `(SELECT count(*) FROM ${RAW_TABLES.vendorRows}) + (SELECT count(DISTINCT line) FROM ${RAW_TABLES.lineErrors})`;
+/** Lines the reader accounted for: rows read plus lines it refused (a line may have several refused fields). */
+export function readerLinesSql(): string {
+  return `(SELECT count(*) FROM ${RAW_TABLES.vendorRows}) + (SELECT count(DISTINCT line_byte_position) FROM ${RAW_TABLES.lineErrors})`;
+}
+
+/** The file's data records as counted independently of the reader. */
+export function fileRecordsSql(): string {
+  return `(SELECT records FROM ${RAW_TABLES.fileRecords})`;
 }
 
 /** Statements typing and validating the rows into `accepted` and `rejects`. */
@@ -165,14 +172,15 @@ WITH refused AS (
   SELECT line, 'duplicate' FROM ${RAW_TABLES.accepted} WHERE copy_rank > 1
 ), unreadable AS (
   -- one reject per refused line, named after its first refused field
-  SELECT line, arg_min(csv_line, coalesce(column_idx, 0)) AS csv_line, arg_min(reason, coalesce(column_idx, 0)) AS reason
+  -- a line is identified by where it starts: line numbers of a parallel scan can repeat
+  SELECT line_byte_position, arg_min(csv_line, coalesce(column_idx, 0)) AS csv_line, arg_min(reason, coalesce(column_idx, 0)) AS reason
   FROM (
-    SELECT line, column_idx, csv_line,
+    SELECT line_byte_position, column_idx, csv_line,
       CASE ${INTEGER_RULES.map(([reason, columns]) => `WHEN error_type = 'CAST' AND column_name IN (${columns.map((c) => `'${c}'`).join(", ")}) THEN '${reason}'`).join("\n           ")}
            ELSE 'unparseable_line: ' || error_type || ': ' || error_message END AS reason
     FROM ${RAW_TABLES.lineErrors}
   )
-  GROUP BY line
+  GROUP BY line_byte_position
 )
 SELECT ${VENDOR_COLUMNS.map((c) => `${asVendorText(c, "v")} AS ${c}`).join(", ")}, CAST(NULL AS VARCHAR) AS raw_line, r.reason
 FROM refused r JOIN ${RAW_TABLES.vendorRows} v ON v.rowid = r.line
