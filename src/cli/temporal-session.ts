@@ -11,6 +11,13 @@ import { connectClient, temporalAddress } from "../temporal/connection";
 import { retryThroughOutages, type ReconnectPolicy } from "./reconnect";
 
 export class TemporalSession {
+  /**
+   * Connections replaced by a reconnect. Closed only with the session: a call
+   * still in flight on one (the progress poll) would otherwise hit a closed
+   * gRPC channel from the SDK's retry timer, which throws outside any promise.
+   */
+  private readonly retired: Client[] = [];
+
   private constructor(
     private current: Client,
     private readonly config: MateriaConfig,
@@ -37,14 +44,15 @@ export class TemporalSession {
       notify: (line) => console.error(`materia: ${line}`),
       reconnect: async () => {
         const next = await connectClient(this.config, { timeoutMs: 3_000 });
-        const previous = this.current;
+        this.retired.push(this.current);
         this.current = next;
-        await previous.connection.close().catch(() => undefined);
       },
     });
   }
 
+  /** Call once nothing runs on the session any more. */
   async close(): Promise<void> {
+    await Promise.allSettled(this.retired.map((client) => client.connection.close()));
     await this.current.connection.close();
   }
 }
