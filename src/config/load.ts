@@ -45,7 +45,8 @@ export interface MateriaConfig {
   minio: { binaryPath: string | undefined; port: number; consolePort: number; bucket: string };
   /** Explicit tool binaries (else built into <home>/bin, else PATH). */
   toolOverrides: { temporal: string | undefined; minio: string | undefined; "docker-compose": string | undefined };
-  worker: { maxConcurrentActivities: number; maxCachedWorkflows: number };
+  /** `infraRetrySeconds`: how long a step waits out an object-store outage before it counts as an attempt. */
+  worker: { maxConcurrentActivities: number; maxCachedWorkflows: number; infraRetrySeconds: number };
   duckdb: { memoryLimit: string; threads: number | undefined; tempDir: string };
   log: { level: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent"; format: "auto" | "json" | "pretty" };
   alerts: {
@@ -129,6 +130,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MateriaConfig {
     worker: {
       maxConcurrentActivities: get("MATERIA_WORKER_MAX_ACTIVITIES"),
       maxCachedWorkflows: get("MATERIA_WORKER_MAX_CACHED_WORKFLOWS"),
+      infraRetrySeconds: get("MATERIA_INFRA_RETRY_SECONDS"),
     },
     duckdb: {
       memoryLimit: get("MATERIA_DUCKDB_MEMORY_LIMIT"),

@@ -100,6 +100,15 @@ export const SETTINGS = [
   },
   // Worker
   { env: "MATERIA_WORKER_MAX_ACTIVITIES", schema: positiveInt, reveal: true, default: "4", example: "4", description: "Activities (asset steps) one worker runs at once." },
+  {
+    env: "MATERIA_INFRA_RETRY_SECONDS",
+    schema: z.coerce.number().int().min(0),
+    reveal: true,
+    default: "900",
+    example: "1800",
+    description:
+      "How long a step rides out an object-store outage (unreachable, 5xx, throttling) by retrying with backoff before the outage counts as one of the step's attempts. 0: no riding out.",
+  },
   { env: "MATERIA_WORKER_MAX_CACHED_WORKFLOWS", schema: positiveInt, reveal: true, default: "200", example: "200", description: "Workflow executions a worker keeps cached." },
   // DuckDB
   { env: "MATERIA_DUCKDB_MEMORY_LIMIT", schema: memory, reveal: true, default: "2GB", example: "4GB", description: "DuckDB memory_limit per step." },

@@ -25,6 +25,8 @@ export interface ExecutionEnvironment {
   resources: Record<string, unknown>;
   /** How long a step's lease on its partition lasts without renewal (default 60 s). */
   leaseTtlMs?: number;
+  /** How long a step waits out an object-store outage before failing (MATERIA_INFRA_RETRY_SECONDS). */
+  outageWindowMs: number;
 }
 
 export function storeFromConfig(config: MateriaConfig): ObjectStore {
@@ -53,5 +55,6 @@ export function createExecutionEnvironment(config: MateriaConfig, log: Logger, o
     scratchRoot,
     log,
     resources: options.resources ?? {},
+    outageWindowMs: config.worker.infraRetrySeconds * 1000,
   };
 }

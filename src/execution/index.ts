@@ -2,6 +2,8 @@
 export { createExecutionEnvironment, storeFromConfig, type ExecutionEnvironment } from "./environment";
 export { MissingInputError } from "./errors";
 export { runStep, type StepRequest, type StepOutcome, type OutputOutcome, type StepHooks, type StepPhases } from "./step";
+export { runStepRidingOutOutages } from "./ride-out";
+export { removeAbandonedScratch } from "./scratch";
 export { materialize, type RunResult, type StepRunResult, type StepStatus } from "./materialize";
 export { planRun, partitionContext, selectionKeys, type PlanInput } from "./plan-run";
 export { objectReader } from "./inputs";

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Definitions, PlanStep } from "../core";
 import type { ExecutionEnvironment } from "./environment";
 import { partitionContext, planRun, type PlanInput } from "./plan-run";
-import { runStep, type OutputOutcome, type StepPhases } from "./step";
+import { runStepRidingOutOutages } from "./ride-out";
+import type { OutputOutcome, StepPhases } from "./step";
 
 export type StepStatus = "published" | "blocked" | "failed" | "skipped";
 
@@ -56,7 +57,7 @@ async function executeOne(
   }
   const started = Date.now();
   try {
-    const outcome = await runStep(definitions, { runId: input.runId, step: step.step, partition: step.partition }, input.env, {
+    const outcome = await runStepRidingOutOutages(definitions, { runId: input.runId, step: step.step, partition: step.partition }, input.env, {
       ...(input.signal ? { signal: input.signal } : {}),
       context: input.context,
     });

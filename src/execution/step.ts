@@ -5,8 +5,7 @@
  * either way. The same function runs in-process and inside the Temporal
  * activity.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   MaterializeError,
@@ -24,6 +23,7 @@ import { quoteLiteral } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
 import { emptyGuardResult } from "./empty-guard";
+import { newScratchDir } from "./scratch";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
 
@@ -77,8 +77,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
   const started = new Date();
   const step = definitions.graph.step(request.step);
   const log = stepLogger(env.log, { runId: request.runId, asset: step.name, partition: request.partition ?? undefined });
-  const scratchDir = join(env.scratchRoot, `${request.runId.replace(/[^A-Za-z0-9_-]/g, "_")}-${randomBytes(4).toString("hex")}`);
-  mkdirSync(scratchDir, { recursive: true });
+  const scratchDir = newScratchDir(env.scratchRoot, request.runId);
   const signal = hooks.signal ?? new AbortController().signal;
   // One holder per step partition at a time, however the run was triggered.
   const lease = await Lease.acquire(env.store, step.name, request.partition, request.runId, {

@@ -81,6 +81,18 @@ export interface RunSummary {
   counts: Record<StepStatus, number>;
 }
 
+/**
+ * A step's activity is declared dead this long after its last heartbeat
+ * (heartbeats go every 2 s): a killed worker's step starts again elsewhere
+ * within seconds, not a minute.
+ */
+export const STEP_HEARTBEAT_TIMEOUT = "10 seconds";
+
+/** Carried by a step activity's failure: may the step's retry policy try it again? */
+export interface StepFailureDetails {
+  retryable: boolean;
+}
+
 /** Error types a step never retries: bad definitions and bad input don't get better by waiting. */
 export const NON_RETRYABLE_STEP_ERRORS = ["MaterializeError", "MissingInputError", "DefinitionError", "PlanningError", "PartitionKeyError", "SelectionError", "AssetGraphError"];
 

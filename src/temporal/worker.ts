@@ -13,7 +13,7 @@ import { packageRoot } from "../utils/package-root";
 import type { Logger } from "../utils/logger";
 import { ServerUnreachableError } from "../utils/errors";
 import type { Definitions } from "../core";
-import type { ExecutionEnvironment } from "../execution";
+import { removeAbandonedScratch, type ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
 import { createAlertActivities } from "./activities/alerts";
 import { createBackfillActivities } from "./activities/backfill";
@@ -50,6 +50,11 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
   const { config } = options;
   const address = options.address ?? config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
   installTemporalRuntimeLogging(options.log);
+  if (options.env) {
+    // Steps of a killed worker left their staged files behind.
+    const removed = removeAbandonedScratch(options.env.scratchRoot);
+    if (removed.length > 0) options.log?.info({ removed }, "removed scratch folders of steps whose process is gone");
+  }
   let connection: NativeConnection;
   try {
     connection = await NativeConnection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) });

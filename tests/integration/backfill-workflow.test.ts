@@ -3,6 +3,7 @@ import { CancelledFailure } from "@temporalio/common";
 import { followBackfill, startBackfill } from "../../src/cli/backfill-progress";
 import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type BackfillProgress } from "../../src/temporal/backfill-shared";
 import { startRun } from "../../src/temporal/client";
+import { manifestKey } from "../../src/resources/catalog/layout";
 import { fixtureDefinitions, MONTHS } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { waitFor } from "../support/wait";
@@ -31,6 +32,21 @@ describe("backfill workflow on the real Temporal dev server", () => {
       expect(await harness.env.catalog.readManifest("shop/daily_revenue", partition)).toBeDefined();
     }
     expect((await harness.env.catalog.readManifest("shop/orders", "2024-03"))!.runId).toBe(before.runId);
+  });
+
+  it("--skip existing re-runs only what is missing: a missing unpartitioned asset costs one run, not every published partition", async () => {
+    const taskQueue = harness.config.temporal.taskQueue;
+    const selection = `${SELECTION} or key:shop/summary`;
+    const first = await startBackfill(harness.client, taskQueue, { selection, from: "2025-01", to: "2025-03", maxConcurrentRuns: 1 });
+    expect(await followBackfill(first, { bar: false })).toMatchObject({ status: "succeeded", done: 3 });
+    const published = (await harness.env.catalog.readManifest("shop/orders", "2025-01"))!;
+    // The unpartitioned summary goes missing (say its last build failed): every month is still published.
+    await harness.env.store.delete(manifestKey("shop/summary", null));
+
+    const again = await startBackfill(harness.client, taskQueue, { selection, from: "2025-01", to: "2025-03", skip: "existing", maxConcurrentRuns: 1 });
+    expect(await followBackfill(again, { bar: false })).toMatchObject({ status: "succeeded", total: 3, skipped: 2, done: 1, failed: 0 });
+    expect(await harness.env.catalog.readManifest("shop/summary", null)).toBeDefined();
+    expect((await harness.env.catalog.readManifest("shop/orders", "2025-01"))!.runId).toBe(published.runId);
   });
 
   it("pauses, resumes, and its progress totals add up", async () => {

@@ -157,8 +157,10 @@ describe("S3ObjectStore specifics", () => {
         expect(error.code).toBe("STORE_UNREACHABLE");
         expect(error.endpoint).toBe("http://127.0.0.1:1");
         expect(error.message).toContain("http://127.0.0.1:1");
-        expect(error.message).toContain("npm run materia -- minio");
-        expect(error.message).toContain("MATERIA_STORAGE_URL");
+        // The hint names commands that exist (an earlier one pointed at a `materia minio` command there never was).
+        expect(error.describe()).toContain("docker compose up -d minio");
+        expect(error.describe()).toContain("MATERIA_STORAGE_URL");
+        expect(error.describe()).toContain("MATERIA_INFRA_RETRY_SECONDS");
         expect(error.describe()).not.toContain("secret-never-shown");
       }
     } finally {

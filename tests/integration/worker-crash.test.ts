@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { Catalog } from "../../src/resources/catalog";
@@ -20,7 +21,7 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
   // Also when the test times out before its finally block runs.
   afterAll(stopChildren);
 
-  it("loses nothing: a new worker finishes the run and every published object is intact", async () => {
+  it("loses nothing, even killed twice in a step with one attempt: a new worker finishes the run and every published object is intact", async () => {
     const config = testConfig();
     const env = {
       MATERIA_HOME: config.home,
@@ -35,13 +36,19 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
     const first = await startWorkerProcess(env);
     try {
       const { handle } = await startRun(client, config.temporal.taskQueue, { selection: "+key:shop/slow_report", partition: "2024-05" });
-      // Kill the worker once the slow step is running (its upstream steps are published).
-      await first.waitForOutput("slow step started");
-      first.kill("SIGKILL");
-      await waitFor("the killed worker to exit", () => first.child.signalCode !== null);
-      expect(await catalog.readManifest("shop/slow_report", null)).toBeUndefined();
-
-      await startWorkerProcess(env);
+      // Kill the worker once the slow step is running (its upstream steps are published), twice: the step has
+      // a single attempt for errors, and crashes must not use it up.
+      let worker = first;
+      const killedPids: number[] = [];
+      for (let kill = 0; kill < 2; kill++) {
+        await worker.waitForOutput("slow step started");
+        worker.kill("SIGKILL");
+        killedPids.push(worker.child.pid!);
+        const killed = worker;
+        await waitFor("the killed worker to exit", () => killed.child.signalCode !== null);
+        expect(await catalog.readManifest("shop/slow_report", null)).toBeUndefined();
+        worker = await startWorkerProcess(env);
+      }
       const summary = await handle.result();
       expect(summary.status).toBe("succeeded");
       expect(summary.steps.map((s) => s.status)).toEqual(summary.steps.map(() => "published"));
@@ -51,6 +58,9 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
         const bytes = await store.getBytes(manifest.dataKey);
         expect(createHash("sha256").update(bytes).digest("hex")).toBe(manifest.dataVersion);
       }
+      // The killed workers' scratch folders (staged Parquet of the step they were in) were removed by the next worker.
+      const scratch = readdirSync(join(config.home, "tmp", "steps"));
+      expect(scratch.filter((name) => killedPids.some((pid) => name.startsWith(`${pid}-`)))).toEqual([]);
     } finally {
       await stopChildren();
       await connection.close();

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     key: "shop/slow_report",
     deps: ["shop/summary"],
     timeout: { heartbeat: "2 seconds", startToClose: "5 minutes" },
-    retry: { maximumAttempts: 5, initialInterval: "500 milliseconds" },
+    // One attempt for errors: a killed worker must not use it up (crashes have their own retries).
+    retry: { maximumAttempts: 1, initialInterval: "500 milliseconds" },
     async materialize(ctx) {
       // On stdout, whatever the log level: the crash test kills the worker when it sees this.
       process.stdout.write("slow step started\n");

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { landingKey } from "../../src/assets/market";
+import { countNonBlankLines } from "../../src/assets/market/vendor-file-lines";
 import { materialize } from "../../src/execution";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
@@ -175,8 +176,7 @@ describe("a bad re-delivery never replaces a good month", () => {
     await expectHeldBack(h, dataVersion, ["reject_rate"], ["reconciles_with_vendor_file"]);
   });
 
-  it("counts lines without the CSV reader: blank lines are not records, a last line without a newline is", async () => {
-    const { countNonBlankLines } = await import("../../src/assets/market/vendor-file-lines");
+  it("counts lines without the CSV reader: blank lines are not records, a last line without a newline is", () => {
     expect(countNonBlankLines(Buffer.from("h\n1\n\n2\r\n\r\n3"))).toBe(4);
     expect(countNonBlankLines(Buffer.from(""))).toBe(0);
     expect(countNonBlankLines(Buffer.from("\n\n"))).toBe(0);

@@ -51,13 +51,19 @@ export class Catalog {
     return this.store.getJson<Manifest>(manifestKey(asset, partition));
   }
 
-  /** Upload the staged data under a run-unique key, then commit the manifest. */
+  /**
+   * Upload the staged data under a run-unique key, then commit the manifest.
+   * Bytes equal to the current version's are not uploaded again and add no
+   * version to the history: the manifest keeps pointing at the same object
+   * and only records this run (its inputs, checks and time).
+   */
   async publish(input: PublishInput): Promise<Manifest> {
     const { sha256, bytes } = await fileDigest(input.stagedPath);
-    const key = dataKey(input.asset, input.partition, input.runId, randomBytes(4).toString("hex"));
-    // the staged file is not needed after this: the local store moves it instead of copying
-    await this.store.adoptFile(key, input.stagedPath, { contentType: "application/vnd.apache.parquet" });
     const previous = await this.readManifest(input.asset, input.partition);
+    const unchanged = previous !== undefined && previous.dataVersion === sha256 && (await this.store.head(previous.dataKey)) !== undefined;
+    const key = unchanged ? previous.dataKey : dataKey(input.asset, input.partition, input.runId, randomBytes(4).toString("hex"));
+    // the staged file is not needed after this: the local store moves it instead of copying
+    if (!unchanged) await this.store.adoptFile(key, input.stagedPath, { contentType: "application/vnd.apache.parquet" });
     const publishedAt = new Date();
     const manifest: Manifest = {
       formatVersion: 1,
@@ -77,7 +83,7 @@ export class Catalog {
       durationMs: publishedAt.getTime() - input.startedAt.getTime(),
       checks: input.checks,
       metadata: input.metadata,
-      history: previous ? [versionOf(previous), ...previous.history].slice(0, MANIFEST_HISTORY_LIMIT) : [],
+      history: !previous ? [] : unchanged ? previous.history : [versionOf(previous), ...previous.history].slice(0, MANIFEST_HISTORY_LIMIT),
     };
     await this.store.putJson(manifestKey(input.asset, input.partition), manifest);
     return manifest;

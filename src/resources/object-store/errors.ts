@@ -40,20 +40,32 @@ export class ObjectNotFoundError extends ObjectStoreError {
   }
 }
 
-/** The store's server cannot be reached (connection refused, timeout, DNS). */
+const OUTAGE_HINT =
+  "Steps ride out an outage on their own for MATERIA_INFRA_RETRY_SECONDS (default 15 minutes). If it lasts, check that the S3 server is " +
+  "running and reachable from this machine (`docker compose up -d minio` for the production stack) and that MATERIA_S3_ENDPOINT is right, " +
+  "or set MATERIA_STORAGE_URL to a file:// URL to use a local folder.";
+
+/** The store's server cannot be reached (connection refused, timeout, DNS). Transient: steps wait for it. */
 export class StoreUnreachableError extends ObjectStoreError {
   readonly endpoint: string;
 
   constructor(endpoint: string, reason: string, options: ErrorOptions = {}) {
-    super(
-      `Object store unreachable at ${endpoint} (${reason}). Start the embedded MinIO with ` +
-        "`npm run materia -- minio`, or set MATERIA_STORAGE_URL to a file:// URL to use a local folder.",
-      {
-        code: "STORE_UNREACHABLE",
-        hint: options.hint ?? "Check that the endpoint is right and that the server is running and reachable from this machine.",
-        cause: options.cause,
-      },
-    );
+    super(`Object store unreachable at ${endpoint} (${reason}).`, { code: "STORE_UNREACHABLE", hint: options.hint ?? OUTAGE_HINT, cause: options.cause });
     this.endpoint = endpoint;
   }
+}
+
+/** The store answered but could not serve: a 5xx, throttling (503 SlowDown, 429), or a reset connection. Transient. */
+export class StoreUnavailableError extends ObjectStoreError {
+  readonly endpoint: string;
+
+  constructor(endpoint: string, reason: string, options: ErrorOptions = {}) {
+    super(`Object store at ${endpoint} is failing or throttling requests (${reason}).`, { code: "STORE_UNAVAILABLE", hint: options.hint ?? OUTAGE_HINT, cause: options.cause });
+    this.endpoint = endpoint;
+  }
+}
+
+/** True for store outages worth waiting out (not for a missing key, denied access or a bad bucket). */
+export function isStoreOutage(error: unknown): boolean {
+  return error instanceof StoreUnreachableError || error instanceof StoreUnavailableError;
 }

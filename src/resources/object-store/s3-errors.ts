@@ -4,7 +4,7 @@
  * only copy their names and messages.
  */
 import { types } from "node:util";
-import { ObjectNotFoundError, ObjectStoreError, StoreUnreachableError } from "./errors";
+import { ObjectNotFoundError, ObjectStoreError, StoreUnavailableError, StoreUnreachableError } from "./errors";
 
 export interface S3ErrorContext {
   operation: string;
@@ -23,6 +23,10 @@ export interface S3ErrorContext {
  */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
 const NOT_FOUND = new Set(["NoSuchKey", "NotFound"]);
+/** Answers of a server that is there but cannot serve now: wait and try again. */
+const UNAVAILABLE = new Set(["SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling", "ThrottlingException", "RequestLimitExceeded", "XMinioServerNotInitialized"]);
+/** A connection that broke mid-request: worth retrying, though the server is reachable. */
+const BROKEN_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
 const ACCESS_DENIED = new Set(["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken", "Forbidden"]);
 
 interface SdkErrorShape {
@@ -49,6 +53,8 @@ export function translateS3Error(error: unknown, context: S3ErrorContext): Error
   const unreachable = unreachableReason(error);
   if (unreachable !== undefined) return new StoreUnreachableError(context.endpoint, unreachable, { cause: error });
   if (isS3NotFound(error) && context.key !== undefined) return new ObjectNotFoundError(context.key, context.description, { cause: error });
+  const unavailable = unavailableReason(shape, name);
+  if (unavailable !== undefined) return new StoreUnavailableError(context.endpoint, `${what}: ${unavailable}`, { cause: error });
   if (name === "NoSuchBucket") {
     return new ObjectStoreError(`Bucket "${context.bucket}" does not exist at ${context.endpoint} (${what})`, {
       code: "S3_NO_SUCH_BUCKET",
@@ -76,6 +82,16 @@ export function translateS3Error(error: unknown, context: S3ErrorContext): Error
     code: "S3_REQUEST_FAILED",
     cause: error,
   });
+}
+
+/** A short reason when the server answered 5xx / throttled, or the connection broke mid-request. */
+function unavailableReason(shape: SdkErrorShape, name: string): string | undefined {
+  const status = shape.$metadata?.httpStatusCode;
+  if (UNAVAILABLE.has(name)) return status === undefined ? name : `${name}, HTTP ${status}`;
+  if (status !== undefined && (status >= 500 || status === 429)) return `HTTP ${status} ${name}`;
+  if (shape.code !== undefined && BROKEN_CONNECTION_CODES.has(shape.code)) return shape.code;
+  if (/socket hang up/i.test(shape.message ?? "")) return "socket hang up";
+  return undefined;
 }
 
 /** A short reason when `error` (or anything it wraps) is a connection failure or timeout. */

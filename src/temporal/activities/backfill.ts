@@ -69,19 +69,30 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
           if (input.from === undefined || input.to === undefined) throw new PlanningError("A backfill needs `from` and `to`, or `partitions`.", { hint: 'e.g. { "job": "example_monthly", "from": "2025-01", "to": "2025-06" }' });
           partitions = partitioned.keysInRange(input.from, input.to, context);
         }
-        const skipped: string[] = [];
+        let skipped: string[] = [];
         const mode = input.skip ?? "none";
         if (mode !== "none") {
           const statuses = await assetStatuses(definitions, env, { assets, partitions, context });
+          const keep = (s: (typeof statuses)[number]) => (mode === "existing" ? s.status.status !== "missing" : s.status.status === "fresh");
           for (const partition of partitions) {
-            const rows = statuses.filter((s) => s.partition === partition || s.partition === null);
-            const skip = rows.every((s) => (mode === "existing" ? s.status.status !== "missing" : s.status.status === "fresh"));
+            // A partition is judged by its own asset partitions only. Unpartitioned assets (a consolidated
+            // table, a dimension) belong to no partition: one missing or stale made every partition re-run,
+            // published ones included; one run still rebuilds them (see below).
+            const rows = statuses.filter((s) => s.partition === partition);
+            const skip = rows.every(keep);
             if (skip) skipped.push(partition);
-            const blocking = rows.find((s) => (mode === "existing" ? s.status.status === "missing" : s.status.status !== "fresh"));
+            const blocking = rows.find((s) => !keep(s));
             env.log.debug(
               { partition, skip: mode, ...(blocking ? { asset: blocking.asset, assetPartition: blocking.partition, status: blocking.status.status, why: whyNotSkipped(blocking.status) } : {}) },
               skip ? `backfill: skipping ${partition}: every selected asset is ${mode === "existing" ? "published" : "fresh"}` : `backfill: running ${partition}: ${blocking?.asset ?? "an asset"} is ${blocking?.status.status ?? "not skippable"}`,
             );
+          }
+          // Every partition is done, but a selected unpartitioned asset may not be: one run rebuilds it.
+          const lagging = statuses.find((s) => s.partition === null && !keep(s));
+          if (lagging && skipped.length === partitions.length && partitions.length > 0) {
+            const last = partitions[partitions.length - 1]!;
+            skipped = skipped.filter((p) => p !== last);
+            env.log.debug({ partition: last, asset: lagging.asset, status: lagging.status.status }, `backfill: running ${last} to rebuild ${lagging.asset} (${lagging.status.status})`);
           }
         }
         // Partitions run one after another when a selected asset reads other partitions of a selected
@@ -115,7 +126,7 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
     async awaitRun(workflowId: string): Promise<RunSummary> {
       if (!client) throw ApplicationFailure.create({ type: "MateriaConfigError", message: "This worker has no Temporal client to follow runs.", nonRetryable: true });
       const context = Context.current();
-      const timer = setInterval(() => context.heartbeat(), 5_000);
+      const timer = setInterval(() => context.heartbeat(), 3_000);
       try {
         return (await client.workflow.getHandle(workflowId).result()) as RunSummary;
       } finally {

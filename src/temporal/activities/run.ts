@@ -6,11 +6,12 @@ import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import type { AssetStep, Definitions, RetrySpec, TimeoutSpec } from "../../core";
 import { MateriaError } from "../../core";
-import { partitionContext, planRun, runStep, type ExecutionEnvironment } from "../../execution";
+import { partitionContext, planRun, runStepRidingOutOutages, type ExecutionEnvironment } from "../../execution";
 import { planAlertsForChecks, planStepRecoveredAlert, type AlertsRuntime } from "./alerts";
-import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, type RunInput, type RunPlan, type StepActivityOptions, type StepSummary } from "../shared";
+import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, STEP_HEARTBEAT_TIMEOUT, type RunInput, type RunPlan, type StepActivityOptions, type StepFailureDetails, type StepSummary } from "../shared";
 
-const HEARTBEAT_EVERY_MS = 5_000;
+/** Often enough that a killed worker is noticed within the (short) heartbeat timeout. */
+const HEARTBEAT_EVERY_MS = 2_000;
 
 export function createRunActivities(definitions: Definitions, env: ExecutionEnvironment, alerts?: AlertsRuntime) {
   return {
@@ -39,7 +40,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
       // Heartbeat on a timer: long DuckDB work stays visibly alive, and cancellation reaches us.
       const timer = setInterval(() => context.heartbeat({ step: request.step, elapsedMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
       try {
-        const outcome = await runStep(definitions, request, env, {
+        const outcome = await runStepRidingOutOutages(definitions, request, env, {
           signal: context.cancellationSignal,
           heartbeat: (details) => context.heartbeat(details),
           context: await partitionContext(definitions, env.catalog),
@@ -62,7 +63,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
         };
       } catch (error) {
         if (context.cancellationSignal.aborted) throw error;
-        throw asFailure(error, false);
+        throw asStepFailure(error);
       } finally {
         clearInterval(timer);
       }
@@ -71,6 +72,28 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
 }
 
 export type RunActivities = ReturnType<typeof createRunActivities>;
+
+/**
+ * A step's failure goes to the run workflow as a non-retryable failure that
+ * says whether the step's retry policy may try again: the workflow counts
+ * these attempts itself, so Temporal's own retries are left for crashes and
+ * timeouts (a killed worker) and never use up the attempts meant for errors
+ * in code or data.
+ */
+function asStepFailure(error: unknown): ApplicationFailure {
+  const typed = asFailure(error, false);
+  const failure = typed instanceof ApplicationFailure ? typed : undefined;
+  const name = failure?.type ?? (error as { name?: unknown } | null)?.name;
+  const message = failure?.message ?? (error as { message?: unknown } | null)?.message;
+  const details: StepFailureDetails = { retryable: failure ? !failure.nonRetryable : true };
+  return ApplicationFailure.create({
+    type: typeof name === "string" ? name : "Error",
+    message: typeof message === "string" ? message : String(error),
+    nonRetryable: true,
+    details: [details],
+    cause: error instanceof Error ? error : undefined,
+  });
+}
 
 /** Typed materia errors become ApplicationFailures carrying their type, message and hint. */
 function asFailure(error: unknown, alwaysNonRetryable: boolean): unknown {
@@ -93,7 +116,7 @@ function stepActivityOptions(step: AssetStep): StepActivityOptions {
   const timeout: TimeoutSpec = step.definition.timeout ?? {};
   return {
     startToCloseTimeout: timeout.startToClose ?? "2 hours",
-    heartbeatTimeout: timeout.heartbeat ?? "1 minute",
+    heartbeatTimeout: timeout.heartbeat ?? STEP_HEARTBEAT_TIMEOUT,
     retry: {
       maximumAttempts: retry.maximumAttempts ?? 3,
       initialInterval: retry.initialInterval ?? "2 seconds",

@@ -12,7 +12,8 @@ import { MATERIA_KIND } from "../search-attributes";
 import { runWorkflowId, type RunInput, type RunSummary } from "../shared";
 import { runWorkflow } from "./run";
 
-const { awaitRun } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "7 days", heartbeatTimeout: "1 minute", retry: { maximumAttempts: 10 } });
+// A short heartbeat timeout: following a run moves to another worker within seconds when this one is killed.
+const { awaitRun } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "7 days", heartbeatTimeout: "15 seconds", retry: { maximumAttempts: 10, initialInterval: "1 second" } });
 
 type Target = Pick<RunInput, "job" | "selection">;
 

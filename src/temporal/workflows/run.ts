@@ -11,15 +11,38 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from "@temporalio/workflow";
+import { msToNumber } from "@temporalio/common/lib/time";
 import type { AlertActivities } from "../activities/alerts";
 import type { RunActivities } from "../activities/run";
 import { sendPlannedAlerts } from "./alert";
 import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_PARTITION } from "../search-attributes";
-import { CHECK_FAILED_ERROR, RUN_FAILED_ERROR, type PlannedStep, type RunInput, type RunPlan, type RunSummary, type StepStatus, type StepSummary } from "../shared";
+import {
+  CHECK_FAILED_ERROR,
+  RUN_FAILED_ERROR,
+  STEP_HEARTBEAT_TIMEOUT,
+  type PlannedStep,
+  type RunInput,
+  type RunPlan,
+  type StepActivityOptions,
+  type StepFailureDetails,
+  type StepStatus,
+  type StepSummary,
+  type RunSummary,
+} from "../shared";
+
+/**
+ * Temporal's own retries of a step's activity: only crashes and timeouts
+ * reach them (a failing step reports a non-retryable failure and the loop in
+ * `runOne` applies the asset's policy). A killed worker's step is retried on
+ * another worker a second after its heartbeat times out; a step that keeps
+ * killing its worker (say, out of memory) stops after this many tries.
+ */
+const CRASH_RETRY = { maximumAttempts: 10, initialInterval: "1 second", backoffCoefficient: 2, maximumInterval: "10 seconds" };
 
 const { planRunFailedAlert } = proxyActivities<AlertActivities>({ startToCloseTimeout: "1 minute", retry: { maximumAttempts: 5 } });
 const { planRun } = proxyActivities<RunActivities>({
@@ -101,32 +124,50 @@ async function runOne(plan: RunPlan, step: PlannedStep): Promise<StepSummary> {
   const options = plan.options[step.step];
   const activityOptions: ActivityOptions = {
     startToCloseTimeout: options?.startToCloseTimeout ?? "2 hours",
-    heartbeatTimeout: options?.heartbeatTimeout ?? "1 minute",
-    retry: options?.retry,
+    heartbeatTimeout: options?.heartbeatTimeout ?? STEP_HEARTBEAT_TIMEOUT,
+    retry: CRASH_RETRY,
     // Cancelling the run waits for the step to stop its DuckDB work and clean up.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     summary: step.id,
   };
   const { executeStep } = proxyActivities<RunActivities>(activityOptions);
   const started = Date.now();
-  try {
-    const summary = await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition });
-    if (summary.alerts) await sendPlannedAlerts(summary.alerts, `${workflowInfo().runId}:${step.id}`);
-    return summary;
-  } catch (error) {
-    if (isCancellation(error) && CancellationScope.current().consideredCancelled) throw error;
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    return {
-      id: step.id,
-      step: step.step,
-      partition: step.partition,
-      status: "failed",
-      rows: null,
-      durationMs: Date.now() - started,
-      failedChecks: [],
-      error: cause instanceof Error ? cause.message : String(cause),
-    };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const summary = await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition });
+      if (summary.alerts) await sendPlannedAlerts(summary.alerts, `${workflowInfo().runId}:${step.id}`);
+      return summary;
+    } catch (error) {
+      if (isCancellation(error) && CancellationScope.current().consideredCancelled) throw error;
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      const retryIn = attempt < (options?.retry.maximumAttempts ?? 3) ? retryDelayMs(cause, options, attempt) : undefined;
+      if (retryIn !== undefined) {
+        await sleep(retryIn);
+        continue;
+      }
+      return {
+        id: step.id,
+        step: step.step,
+        partition: step.partition,
+        status: "failed",
+        rows: null,
+        durationMs: Date.now() - started,
+        failedChecks: [],
+        error: cause instanceof Error ? cause.message : String(cause),
+      };
+    }
   }
+}
+
+/** The wait before the next attempt under the asset's retry policy, or undefined when the failure is final. */
+function retryDelayMs(cause: unknown, options: StepActivityOptions | undefined, attempt: number): number | undefined {
+  if (!(cause instanceof ApplicationFailure)) return undefined; // crashes and timeouts already had their retries
+  const details = cause.details?.[0] as StepFailureDetails | undefined;
+  const retry = options?.retry;
+  if (details?.retryable !== true || (retry?.nonRetryableErrorTypes ?? []).includes(cause.type ?? "")) return undefined;
+  const initial = msToNumber(retry?.initialInterval ?? "2 seconds");
+  const longest = msToNumber(retry?.maximumInterval ?? "1 minute");
+  return Math.min(longest, initial * Math.pow(retry?.backoffCoefficient ?? 2, attempt - 1));
 }
 
 function skipped(step: PlannedStep, because: string): StepSummary {
