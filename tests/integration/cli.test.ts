@@ -31,11 +31,38 @@ describe("the materia CLI: bad input gets a clear error and a non-zero exit", ()
     expect(result.stderr).toContain("YYYY-MM");
   });
 
-  it("an unknown job suggests the closest", () => {
-    const result = materia(["backfill", "--job", "example_montly", "--from", "2025-01", "--to", "2025-02"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Unknown job "example_montly"');
-    expect(result.stderr).toContain("example_monthly");
+  it("an unknown job: exit 2 (bad usage), suggesting the closest", () => {
+    for (const args of [
+      ["backfill", "--job", "example_montly", "--from", "2025-01", "--to", "2025-02"],
+      ["materialize", "--job", "example_montly", "--partition", "2025-01"],
+    ]) {
+      const result = materia(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('Unknown job "example_montly"');
+      expect(result.stderr).toContain("example_monthly");
+    }
+  });
+
+  it("rollback of an unknown asset: exit 2, suggesting the closest", () => {
+    const result = materia(["rollback", "example/page_view", "2025-01"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown asset "example/page_view"');
+    expect(result.stderr).toContain("example/page_views");
+  });
+
+  it("a partitioned job with no partition: exit 2, naming the key format", () => {
+    const result = materia(["materialize", "--job", "example_monthly"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is partitioned but no partition was given");
+    expect(result.stderr).toContain("YYYY-MM");
+  });
+
+  it("a secret pasted into a free-text setting is not echoed", () => {
+    const secret = "AKIAIOSFODNN7EXAMPLEwJalrXUtnFEMI";
+    const result = materia(["config", "check"], { TEMPORAL_ADDRESS: secret });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain("TEMPORAL_ADDRESS");
+    expect(result.stderr).not.toContain(secret.slice(0, 8));
   });
 
   it("from after to is refused before anything starts", () => {
@@ -67,6 +94,20 @@ describe("the materia CLI: bad input gets a clear error and a non-zero exit", ()
     const result = materia(["config", "check"], { MATERIA_STORAGE_URL: "ftp://nope" });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain("MATERIA_STORAGE_URL");
+  });
+
+  it("puts the default lake in MATERIA_HOME, not in the working directory", () => {
+    const result = materia(["config", "check"], { MATERIA_STORAGE_URL: "" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`storage file://${join(home, "lake")}`);
+  });
+
+  it("lists jobs, as a table and as JSON", () => {
+    const table = materia(["jobs", "list"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/example_monthly\s+group:example/);
+    const rows = JSON.parse(materia(["jobs", "list", "--json"]).stdout) as Array<{ name: string; schedules: string[] }>;
+    expect(rows.find((r) => r.name === "example_monthly")?.schedules).toEqual(["example_monthly"]);
   });
 
   it("lists assets as JSON", () => {
