@@ -5,13 +5,14 @@ import { AlertReceiver } from "../support/alert-receiver";
 import { fixtureDefinitions } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { testConfig } from "../support/test-config";
+import { waitFor } from "../support/wait";
+import { alertQueueStateQuery, alertQueueWorkflowId } from "../../src/temporal/alert-shared";
+import type { AlertChannelName } from "../../src/resources/alerts/types";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ROUTING_KEY = "0123456789abcdef0123456789abcdef";
 
-async function waitForRequests(receiver: AlertReceiver, path: string, count: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (receiver.requestsTo(path).length < count && Date.now() < deadline) await sleep(100);
+async function waitForRequests(receiver: AlertReceiver, path: string, count: number): Promise<void> {
+  await waitFor(`${count} requests to ${path}`, () => receiver.requestsTo(path).length >= count);
 }
 
 type PagerDutyEvent = { event_action: string; dedup_key: string; routing_key: string; payload?: { summary: string } };
@@ -42,6 +43,15 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
       env: createExecutionEnvironment(config, log, { store: good.env.store, resources: { unavailable: true } }),
     });
   });
+  /**
+   * The events one channel's queue holds for an incident, settled or not. A run enqueues its alerts before
+   * it finishes, so once its result is in, this is final for that run: "nobody paged twice" needs no waiting.
+   */
+  async function queuedEvents(channel: AlertChannelName, dedupKey: string): Promise<{ pending: number; settled: number }> {
+    const view = await good.client.workflow.getHandle(alertQueueWorkflowId(channel, dedupKey)).query(alertQueueStateQuery);
+    return { pending: view.pending.length, settled: view.settled.length };
+  }
+
   afterAll(async () => {
     await broken.close();
     await bad.close();
@@ -54,8 +64,10 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     const failing = await startRun(bad.client, bad.config.temporal.taskQueue, { selection: "key:shop/orders", partition: "2024-09" });
     await failing.handle.result().catch(() => undefined);
     const acceptedCount = (path: string) => receiver.requestsTo(path).filter((r) => r.status === 200).length;
-    for (let i = 0; i < 300 && (acceptedCount("/pagerduty") < 1 || acceptedCount("/slack") < 1); i++) await sleep(100);
-    await sleep(1500);
+    await waitFor("the trigger accepted on both channels", () => acceptedCount("/pagerduty") >= 1 && acceptedCount("/slack") >= 1);
+    const dedupKey = (receiver.requestsTo("/pagerduty").find((r) => r.status === 200)!.json as PagerDutyEvent).dedup_key;
+    // Both queues settled their one event: no other delivery of it can follow.
+    for (const channel of ["pagerduty", "slack"] as const) await waitFor(`the ${channel} queue to settle`, async () => (await queuedEvents(channel, dedupKey)).settled === 1);
 
     const pagerDuty = receiver.requestsTo("/pagerduty");
     const accepted = pagerDuty.filter((r) => r.status === 200).map((r) => r.json as PagerDutyEvent);
@@ -75,7 +87,7 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     // The same failure again: the incident is open, so nobody is paged twice.
     const before = receiver.requests.length;
     await (await startRun(bad.client, bad.config.temporal.taskQueue, { selection: "key:shop/orders", partition: "2024-09" })).handle.result().catch(() => undefined);
-    await sleep(1500);
+    for (const channel of ["pagerduty", "slack"] as const) expect(await queuedEvents(channel, dedupKey)).toEqual({ pending: 0, settled: 1 });
     expect(receiver.requests.length).toBe(before);
 
     // Fixed data: the check passes, PagerDuty gets a resolve with the same dedup key.
@@ -84,7 +96,7 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     const last = receiver.requestsTo("/pagerduty").map((r) => r.json as PagerDutyEvent).pop()!;
     expect(last).toMatchObject({ event_action: "resolve", dedup_key: trigger.dedup_key });
     // The recovery also reaches Slack, where the failure went.
-    for (let i = 0; i < 100 && acceptedCount("/slack") < 2; i++) await sleep(100);
+    await waitFor("the recovery on Slack", () => acceptedCount("/slack") >= 2);
     expect(receiver.requestsTo("/slack").filter((r) => r.status === 200).pop()!.rawBody).toMatch(/recover|resolved|passes/i);
   });
 
@@ -93,12 +105,14 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     receiver.respondWith(400, 2, "invalid routing key");
     await (await startRun(bad.client, bad.config.temporal.taskQueue, { selection: "key:shop/orders", partition: "2024-10" })).handle.result().catch(() => undefined);
     const forPartition = () => receiver.requests.filter((r) => r.rawBody.includes("2024-10"));
-    for (let i = 0; i < 100 && forPartition().length < 2; i++) await sleep(100);
-    await sleep(3000);
+    // Both deliveries (one per channel) end Failed: a finished delivery sends nothing more, so the count is final.
+    const failedTriggers = async () => {
+      const failed: string[] = [];
+      for await (const execution of good.client.workflow.list({ query: `WorkflowType = "alertDeliveryWorkflow" AND ExecutionStatus = "Failed"` })) failed.push(execution.workflowId);
+      return failed.filter((id) => id.includes(":trigger:"));
+    };
+    await waitFor("both trigger deliveries to fail for good", async () => (await failedTriggers()).length >= 2);
     expect(forPartition().map((r) => r.status)).toEqual([400, 400]);
-    const failed: string[] = [];
-    for await (const execution of good.client.workflow.list({ query: `WorkflowType = "alertDeliveryWorkflow" AND ExecutionStatus = "Failed"` })) failed.push(execution.workflowId);
-    expect(failed.filter((id) => id.includes(":trigger:")).length).toBeGreaterThanOrEqual(2);
   });
 
   it("pages once when a step fails, stays quiet while its partition keeps failing, and resolves when the step publishes it again", async () => {
@@ -108,27 +122,27 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
     const accepted = () => receiver.requestsTo("/pagerduty").filter((r) => r.status === 200).map((r) => r.json as PagerDutyEvent);
 
     await expect(run(broken)).rejects.toThrow();
-    for (let i = 0; i < 100 && accepted().length < 1; i++) await sleep(100);
+    await waitFor("the step-failure page", () => accepted().length >= 1);
     const [trigger] = accepted();
     expect(trigger).toMatchObject({ event_action: "trigger" });
     expect(trigger!.payload!.summary).toMatch(/run failed on shop\/orders \[2024-11\].*unavailable/);
 
     // Failing again (another run of the same step partition): the incident is open, nobody is paged twice.
     await expect(run(broken)).rejects.toThrow();
-    await sleep(1500);
+    expect((await queuedEvents("pagerduty", trigger!.dedup_key)).pending + (await queuedEvents("pagerduty", trigger!.dedup_key)).settled).toBe(1);
     expect(accepted()).toHaveLength(1);
 
     // The step publishes the partition: PagerDuty gets a resolve with the failure's dedup key, Slack the recovery.
     await run(good);
-    for (let i = 0; i < 100 && accepted().length < 2; i++) await sleep(100);
+    await waitFor("the resolve", () => accepted().length >= 2);
     expect(accepted()[1]).toMatchObject({ event_action: "resolve", dedup_key: trigger!.dedup_key });
     const slack = () => receiver.requestsTo("/slack").filter((r) => r.status === 200);
-    for (let i = 0; i < 100 && slack().length < 2; i++) await sleep(100);
+    await waitFor("the recovery on Slack", () => slack().length >= 2);
     expect(slack().pop()!.rawBody).toContain("published again");
 
     // Closed: a later failure pages again.
     await expect(run(broken)).rejects.toThrow();
-    for (let i = 0; i < 100 && accepted().length < 3; i++) await sleep(100);
+    await waitFor("the new page", () => accepted().length >= 3);
     expect(accepted()[2]).toMatchObject({ event_action: "trigger", dedup_key: trigger!.dedup_key });
   });
 });

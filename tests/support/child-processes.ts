@@ -35,8 +35,8 @@ export function startTsProcess(file: string, env: Record<string, string>): TestP
   child.once("exit", () => running.delete(child));
   let output = "";
   const collect = (chunk: Buffer) => (output += chunk.toString());
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
   return {
     child,
     output: () => output,

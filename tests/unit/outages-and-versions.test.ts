@@ -49,7 +49,7 @@ describe("riding out a store outage", () => {
   it("waits while the store is down and publishes once it is back, without failing the step", async () => {
     const flaky = flakyStore(mkdtempSync(join(tmpdir(), "materia-flaky-")));
     const { env } = environment(flaky.store);
-    const run = materialize(definitions, { selection: "*", env });
+    const run = materialize(definitions, { selection: "*", partitions: [], env });
     // Comes back only after the step has met the outage more than once.
     while (flaky.failedCalls() < 2) await new Promise((resolve) => setTimeout(resolve, 50));
     flaky.up();
@@ -61,7 +61,7 @@ describe("riding out a store outage", () => {
   it("gives up after the outage window, with the outage as the error and its hint", async () => {
     const flaky = flakyStore(mkdtempSync(join(tmpdir(), "materia-flaky-")));
     const { env } = environment(flaky.store, "0");
-    const result = await materialize(definitions, { selection: "*", env });
+    const result = await materialize(definitions, { selection: "*", partitions: [], env });
     expect(result.steps[0]).toMatchObject({ status: "failed", error: { type: "StoreUnreachableError" } });
   });
 
@@ -81,7 +81,7 @@ describe("a re-run with the same output", () => {
   it("adds no version to the history and keeps pointing at the same object", async () => {
     const { env } = environment();
     const definitions = defineDefinitions({ assets: [defineAsset({ key: "t/dim", materialize: async () => "SELECT range AS id FROM range(5) ORDER BY id" })] });
-    for (let i = 0; i < 3; i++) expect((await materialize(definitions, { selection: "*", env })).status).toBe("succeeded");
+    for (let i = 0; i < 3; i++) expect((await materialize(definitions, { selection: "*", partitions: [], env })).status).toBe("succeeded");
     const manifest = (await env.catalog.readManifest("t/dim", null))!;
     expect(manifest.history).toEqual([]);
     expect((await env.store.list("data/t/dim/")).length).toBe(1);
