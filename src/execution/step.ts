@@ -82,6 +82,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
   // One holder per step partition at a time, however the run was triggered.
   const lease = await Lease.acquire(env.store, step.name, request.partition, request.runId, {
     signal,
+    log,
     ...(env.leaseTtlMs !== undefined ? { ttlMs: env.leaseTtlMs } : {}),
     onWait: (holder) => {
       hooks.heartbeat?.({ waitingFor: holder });

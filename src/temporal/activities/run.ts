@@ -19,7 +19,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
       try {
         const partitions = normalizePartitions(input);
         const job = input.job !== undefined ? definitions.job(input.job) : undefined;
-        const plan = await planRun(definitions, env.catalog, { ...(input.job !== undefined ? { job: input.job } : {}), ...(input.selection !== undefined ? { selection: input.selection } : {}), partitions });
+        const plan = await planRun(definitions, env.catalog, { ...(input.job !== undefined ? { job: input.job } : {}), ...(input.selection !== undefined ? { selection: input.selection } : {}), partitions }, undefined, env.log);
         const steps = [...new Set(plan.steps.map((s) => s.step))].map((name) => definitions.graph.step(name));
         return {
           job: job?.name,
