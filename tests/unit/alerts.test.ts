@@ -297,6 +297,24 @@ describe("alert routing and incident decisions", () => {
     expect(await planAlert(store, config.alerts, failed("materia-run:market_monthly:2025-10"))).toMatchObject({ decision: "trigger" });
   });
 
+  it("a retried planner gets its plan again: a trigger or resolve is never lost to a crash between planning and hand-off", async () => {
+    const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), "materia-replay-")));
+    const failed = checkResultAlert(failingResult({ partition: "2024-06" }), LINK);
+    const trigger = await planAlert(store, config.alerts, failed, "run-1:activity-3");
+    expect(trigger).toMatchObject({ decision: "trigger" });
+    // The worker died before handing the alert on; Temporal retries the same activity (same origin).
+    expect(await planAlert(store, config.alerts, failed, "run-1:activity-3")).toEqual(trigger);
+    // Another planner (another run, a later step) sees the open incident and stays quiet.
+    expect(await planAlert(store, config.alerts, failed, "run-2:activity-1")).toBeUndefined();
+    expect(await planAlert(store, config.alerts, failed)).toBeUndefined();
+
+    const passed = checkResultAlert(failingResult({ partition: "2024-06", passed: true }), LINK);
+    const resolve = await planAlert(store, config.alerts, passed, "run-3:activity-1");
+    expect(resolve).toMatchObject({ decision: "resolve", incident: trigger!.incident });
+    expect(await planAlert(store, config.alerts, passed, "run-3:activity-1")).toEqual(resolve);
+    expect(await planAlert(store, config.alerts, passed, "run-4:activity-1")).toBeUndefined();
+  });
+
   it("quotes a partition key for the shell in the re-run command", () => {
     expect(rerunCommand("market/bars", "2025-10|ES")).toBe(`materia materialize --select "key:market/bars" --partition '2025-10|ES'`);
     expect(rerunCommand("shop/summary", null)).toBe('materia materialize --select "key:shop/summary"');

@@ -26,9 +26,23 @@ import {
 } from "../../resources/alerts";
 import type { ObjectStore } from "../../resources/object-store";
 import type { Logger } from "../../utils/logger";
+import { Context } from "@temporalio/activity";
 import { alertQueueWorkflowId, enqueueAlertSignal, type AlertHandoff } from "../alert-shared";
 import { MATERIA_KIND } from "../search-attributes";
 import type { alertQueueWorkflow } from "../workflows/alert-queue";
+
+/**
+ * Who plans an alert, stable across the retries of one activity (its
+ * workflow run and activity id): a retried planner replays its plan (see planAlert).
+ */
+export function activityOrigin(): string | undefined {
+  try {
+    const { workflowExecution, activityId } = Context.current().info;
+    return workflowExecution ? `${workflowExecution.runId}:${activityId}` : undefined;
+  } catch {
+    return undefined; // not inside an activity (tests, in-process)
+  }
+}
 
 export interface AlertsRuntime {
   config: MateriaConfig;
@@ -76,7 +90,8 @@ export function createAlertActivities(runtime: AlertsRuntime, client?: Client) {
     /** A step failed after its last retry (`asset` is the step's name). */
     async planRunFailedAlert(request: { workflowId: string; message: string; asset: string; partition: string | null }): Promise<PlannedAlert[]> {
       if (configuredChannels(runtime.config.alerts).length === 0) return [];
-      const planned = await planAlert(runtime.store, runtime.config.alerts, runFailedAlert({ runId: request.workflowId, asset: request.asset, partition: request.partition, message: request.message, link: link(request.workflowId) }));
+      const alert = runFailedAlert({ runId: request.workflowId, asset: request.asset, partition: request.partition, message: request.message, link: link(request.workflowId) });
+      const planned = await planAlert(runtime.store, runtime.config.alerts, alert, activityOrigin());
       return planned ? [planned] : [];
     },
   };
@@ -91,14 +106,14 @@ function incidentTitle(alert: Alert): string {
 export async function planStepRecoveredAlert(runtime: AlertsRuntime | undefined, step: string, partition: string | null, workflowId: string): Promise<PlannedAlert[]> {
   if (!runtime || configuredChannels(runtime.config.alerts).length === 0) return [];
   const link = { uiUrl: runtime.config.temporal.uiUrl, namespace: runtime.config.temporal.namespace, workflowId };
-  const planned = await planAlert(runtime.store, runtime.config.alerts, runRecoveredAlert({ runId: workflowId, asset: step, partition, link }));
+  const planned = await planAlert(runtime.store, runtime.config.alerts, runRecoveredAlert({ runId: workflowId, asset: step, partition, link }), activityOrigin());
   return planned ? [planned] : [];
 }
 
 /** Check results → alerts to send (incident state updated), or [] when no channel is configured. */
 export async function planAlertsForChecks(runtime: AlertsRuntime | undefined, results: CheckResult[], workflowId: string): Promise<PlannedAlert[]> {
   if (!runtime || configuredChannels(runtime.config.alerts).length === 0 || results.length === 0) return [];
-  return planCheckAlerts(runtime.store, runtime.config.alerts, results, { uiUrl: runtime.config.temporal.uiUrl, namespace: runtime.config.temporal.namespace, workflowId });
+  return planCheckAlerts(runtime.store, runtime.config.alerts, results, { uiUrl: runtime.config.temporal.uiUrl, namespace: runtime.config.temporal.namespace, workflowId }, activityOrigin());
 }
 
 export type AlertActivities = ReturnType<typeof createAlertActivities>;

@@ -6,7 +6,7 @@
 import { freshnessPolicyOf, evaluateFreshness, isTimePartitions, type Definitions } from "../../core";
 import type { ExecutionEnvironment } from "../../execution";
 import { alertDedupKey, closeIncident, configuredChannels, freshnessMissedAlert, planAlert, sensorFailingAlert, type PlannedAlert } from "../../resources/alerts";
-import type { AlertsRuntime } from "./alerts";
+import { activityOrigin, type AlertsRuntime } from "./alerts";
 
 /** How many recent partitions of each asset the freshness monitor looks at. */
 const RECENT_PARTITIONS = 3;
@@ -39,7 +39,7 @@ export function createMonitoringActivities(definitions: Definitions, env: Execut
             const result = evaluateFreshness(policy.partitionDeadline, { partitionKey: partition, window: partitions.timeWindow(partition), now, publishedAt: manifest ? new Date(manifest.publishedAt) : undefined });
             if (result.status !== "missing") continue;
             const alert = freshnessMissedAlert({ asset: key, partition, check: check.name, severity: check.severity, deadline: result.deadline, lateByMs: result.lateByMs, message: result.message, link: link(undefined) });
-            const next = await planAlert(env.store, alerts.config.alerts, alert);
+            const next = await planAlert(env.store, alerts.config.alerts, alert, activityOrigin());
             if (next) planned.push(next);
           }
         }
@@ -49,7 +49,7 @@ export function createMonitoringActivities(definitions: Definitions, env: Execut
 
     async planSensorFailingAlert(request: { sensor: string; workflowId: string; consecutiveFailures: number; message: string }): Promise<PlannedAlert[]> {
       if (!enabled()) return [];
-      const next = await planAlert(env.store, alerts.config.alerts, sensorFailingAlert({ sensor: request.sensor, consecutiveFailures: request.consecutiveFailures, message: request.message, link: link(request.workflowId) }));
+      const next = await planAlert(env.store, alerts.config.alerts, sensorFailingAlert({ sensor: request.sensor, consecutiveFailures: request.consecutiveFailures, message: request.message, link: link(request.workflowId) }), activityOrigin());
       return next ? [next] : [];
     },
 
