@@ -3,7 +3,8 @@
  * loopback port, a throwaway SQLite file), so the tests can stop and restart
  * it: `materia backfill` rides out a server restart and reports the result;
  * a watcher whose server does not come back exits 3; a failed workflow
- * prints its typed cause; a failed backfill names its failed partitions.
+ * prints its typed cause; a failed backfill names its failed partitions;
+ * `sensors sync` and `sensors list` count the same workflows.
  * Every process is started here and stopped in afterAll, even on failure.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -166,6 +167,20 @@ describe("the CLI's watchers", () => {
     expect(failing.stdout()).toMatch(/2025-06\s+failed\s+example\/page_views: .*2025-06/);
     expect(failing.stderr()).not.toContain("Workflow execution failed");
     await stopProcess(worker.process);
+  });
+
+  it("`sensors sync` and `sensors list` agree, the freshness monitor on its own line in both", async () => {
+    await up();
+    const sync = materia(["sensors", "sync"], envFor("watchers-sensors"));
+    await expectExit(sync, 0, "sensors sync");
+    const list = materia(["sensors", "list", "--json"], envFor("watchers-sensors"));
+    await expectExit(list, 0, "sensors list");
+    const rows = JSON.parse(list.stdout()) as Array<{ kind: string; status: string }>;
+    const sensors = rows.filter((r) => r.kind === "sensor");
+    expect(sync.stdout()).toContain(`sensors: ${sensors.length} running`);
+    expect(sync.stdout()).toContain("freshness monitor running");
+    expect(rows.filter((r) => r.kind === "freshness-monitor")).toEqual([expect.objectContaining({ status: "RUNNING" })]);
+    expect(sensors.every((r) => r.status === "RUNNING")).toBe(true);
   });
 
   it("a watcher whose server does not come back gives up as unreachable (exit 3)", async () => {
