@@ -6,11 +6,12 @@ import type { Command } from "commander";
 import { ensureTemporal } from "../../temporal/dev-server";
 import { withTemporalClient } from "../../temporal/connection";
 import { syncSchedules } from "../../temporal/schedules";
-import { syncSensors } from "../../temporal/sensors";
+import { freshnessMonitorId, syncSensors } from "../../temporal/sensors";
 import { createMateriaWorker } from "../../temporal/worker";
 import { loadDefinitions } from "../../definitions";
 import { createExecutionEnvironment } from "../../execution";
 import { cliRuntime } from "../runtime";
+import { syncSummary } from "./sensors";
 
 export function registerDev(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function registerDev(program: Command): void {
         await withTemporalClient(config, async (client) => {
           const synced = await syncSchedules(client, loadDefinitions(), config.temporal.taskQueue);
           const sensors = await syncSensors(client, loadDefinitions(), config.temporal.taskQueue);
-          console.log(`materia dev: schedules synced (${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted); ${sensors.running.length} sensor(s) running`);
+          console.log(`materia dev: schedules synced (${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted); ${syncSummary(sensors, freshnessMonitorId(config.temporal.taskQueue))}`);
         });
         console.log(`materia dev: Temporal at ${temporal.address}, task queue "${config.temporal.taskQueue}"`);
         if (temporal.uiUrl) console.log(`materia dev: Web UI ${temporal.uiUrl}`);
