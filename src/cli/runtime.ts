@@ -5,6 +5,7 @@
  */
 import { loadConfig, SECRET_SETTINGS, type MateriaConfig } from "../config";
 import { createLogger, type Logger } from "../utils/logger";
+import { failureCause, WorkflowCauseError } from "./workflow-failure";
 
 export interface CliRuntime {
   config: MateriaConfig;
@@ -24,8 +25,11 @@ export function cliRuntime(): CliRuntime {
 export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3, config: 4 } as const;
 
 /** Print an error the way a user can act on it, and choose the exit code. */
-export function reportError(error: unknown): number {
+export function reportError(thrown: unknown): number {
   const debug = process.env.MATERIA_DEBUG === "1";
+  // A workflow failure no command explained: its cause, not "Workflow execution failed".
+  const cause = failureCause(thrown);
+  const error = cause ? new WorkflowCauseError("workflow", cause) : thrown;
   if (error instanceof Error) {
     const described = "describe" in error && typeof error.describe === "function" ? String(error.describe()) : error.message;
     console.error(`materia: ${described}`);

@@ -110,3 +110,13 @@ describe("a failed backfill says which partitions failed or were blocked, by whi
     expect(problemFromRun(summary.failures[1]!, undefined)).toMatchObject({ status: "unknown", message: "example/page_views: failed" });
   });
 });
+
+describe("reportError", () => {
+  it("prints any workflow failure as its cause", () => {
+    const error = failed(activity("planRun", ApplicationFailure.create({ type: "PlanningError", message: "Upstream data outside the selection has never been materialized: a[2025-01]. (hint: Add the upstream assets.)" })));
+    const { code, text } = printed(error);
+    expect(code).toBe(EXIT.failure);
+    expect(text).toContain("PlanningError: Upstream data outside the selection has never been materialized");
+    expect(text).toContain("hint: Add the upstream assets.");
+  });
+});
