@@ -4,7 +4,9 @@
  * Temporal dev server and MinIO, started by the global setup on loopback).
  */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
-const common = { testEnvironment: "node", transform: { "^.+\\.ts$": swc } };
+// "materia" and "materia/testing" are this package: its sources under test (as the "materia-source" export condition does for tsc and tsx).
+const moduleNameMapper = { "^materia$": "<rootDir>/src/index.ts", "^materia/testing$": "<rootDir>/src/testing.ts" };
+const common = { testEnvironment: "node", transform: { "^.+\\.ts$": swc }, moduleNameMapper };
 
 /** @type {import('jest').Config} */
 module.exports = {

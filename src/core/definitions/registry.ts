@@ -11,6 +11,8 @@ import type { AnyAssetDefinition } from "./asset";
 import type { CheckDefinition } from "./check";
 import type { JobDefinition, ScheduleDefinition } from "./job";
 import type { SensorDefinition } from "./sensor";
+import type { ResourceDefinition } from "./resource";
+import type { GeneratorDefinition } from "./generator";
 
 export interface DefinitionsSpec {
   assets: AnyAssetDefinition[];
@@ -18,6 +20,10 @@ export interface DefinitionsSpec {
   jobs?: JobDefinition[];
   schedules?: ScheduleDefinition[];
   sensors?: SensorDefinition[];
+  /** Shared clients built once per worker and handed to steps (defineResource). */
+  resources?: Array<ResourceDefinition<any, any>>;
+  /** Sample-data generators: `materia generate <name>` (defineGenerator). */
+  generators?: GeneratorDefinition[];
 }
 
 export interface Definitions {
@@ -26,6 +32,8 @@ export interface Definitions {
   jobs: ReadonlyMap<string, JobDefinition>;
   schedules: ReadonlyMap<string, ScheduleDefinition>;
   sensors: ReadonlyMap<string, SensorDefinition>;
+  resources: ReadonlyMap<string, ResourceDefinition<any, any>>;
+  generators: ReadonlyMap<string, GeneratorDefinition>;
   /** The job, or a DefinitionError with did-you-mean. */
   job(name: string): JobDefinition;
   /** Materializable asset keys a job runs. */
@@ -46,6 +54,8 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   const jobs = byName("job", spec.jobs ?? []);
   const schedules = byName("schedule", spec.schedules ?? []);
   const sensors = byName("sensor", spec.sensors ?? []);
+  const resources = byName("resource", spec.resources ?? []);
+  const generators = byName("generator", spec.generators ?? []);
 
   const jobAssets = new Map<string, string[]>();
   for (const job of jobs.values()) {
@@ -79,6 +89,8 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
     jobs,
     schedules,
     sensors,
+    resources,
+    generators,
     job,
     jobAssets: (name) => [...(jobAssets.get(job(name).name) ?? [])],
   };

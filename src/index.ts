@@ -1,0 +1,82 @@
+/**
+ * `materia`: the authoring API, and only that. A deliberate list: what a
+ * pipeline author declares assets, checks, jobs, schedules, sensors and
+ * resources with, the errors an author throws, and the types these need.
+ * Planning, the catalog, Temporal and the CLI are internals and stay out.
+ */
+
+// Definitions
+export { defineAsset, defineMultiAsset, defineSourceAsset } from "./core/definitions/asset";
+export { defineCheck } from "./core/definitions/check";
+export { defineJob, defineSchedule } from "./core/definitions/job";
+export { defineSensor } from "./core/definitions/sensor";
+export { defineDefinitions } from "./core/definitions/registry";
+export { defineResource } from "./core/definitions/resource";
+export { defineGenerator } from "./core/definitions/generator";
+export { defineConfig } from "./core/definitions/project";
+
+// Partitions and partition mappings
+export { monthlyPartitions, dailyPartitions, hourlyPartitions, staticPartitions, dynamicPartitions, multiPartitions } from "./core/partitions";
+export { identityMapping, allMapping, timeWindowMapping, lastMapping, specificKeysMapping, multiToSingleMapping } from "./core/mappings";
+
+// Built-in checks and sensors
+export { rowCount, notNull, unique, acceptedValues, inRange, schemaUnchanged, reconciliation, rowsMatch, rejectRate, freshness } from "./core/checks";
+export { landingSensor, assetMaterializedSensor } from "./core/sensors";
+
+// Errors an author throws (and catches)
+export {
+  MateriaError,
+  NonRetryableError,
+  DefinitionError,
+  AssetGraphError,
+  PartitionKeyError,
+  PartitionMappingError,
+  SelectionError,
+  PlanningError,
+  MaterializeError,
+  CheckFailedError,
+} from "./core/errors";
+
+// Types
+export type { ErrorOptions } from "./core/errors";
+export type {
+  AssetSpec,
+  MultiAssetSpec,
+  AssetOutputSpec,
+  SourceAssetSpec,
+  AssetDepSpec,
+  AssetDefinition,
+  MultiAssetDefinition,
+  SourceAssetDefinition,
+  AnyAssetDefinition,
+  RetrySpec,
+  TimeoutSpec,
+  ParquetOptions,
+  ObserveContext,
+  Observation,
+} from "./core/definitions/asset";
+export type { CheckSpec, CheckDefinition, CheckContext, CheckOutcome, CheckSeverity, CheckBody } from "./core/definitions/check";
+export type { MaterializeContext, MaterializeResult, MultiMaterializeResult, OutputResult, SqlConnection, SqlValue, ObjectReader, AssetLogger } from "./core/definitions/context";
+export type { JobSpec, JobDefinition, ScheduleSpec, ScheduleDefinition } from "./core/definitions/job";
+export type { SensorSpec, SensorDefinition, SensorContext, SensorResult, RunRequest, MaterializationReader } from "./core/definitions/sensor";
+export type { DefinitionsSpec, Definitions } from "./core/definitions/registry";
+export type { ResourceSpec, ResourceDefinition, SettingsSchema } from "./core/definitions/resource";
+export type { GeneratorSpec, GeneratorDefinition, GeneratorContext, LandingWriter } from "./core/definitions/generator";
+export type { ProjectConfig, CodeLocationConfig } from "./core/definitions/project";
+export type { PartitionsDefinition, TimeWindow, TimePartitionsSpec } from "./core/partitions";
+export type { PartitionMapping, TimeWindowMappingOptions } from "./core/mappings";
+export type {
+  CheckFactoryOptions,
+  RowCountBounds,
+  AcceptedValue,
+  RangeBound,
+  ReconciliationSpec,
+  Tolerance,
+  RowsMatchSpec,
+  RejectRateSpec,
+  FreshnessSpec,
+  PartitionDeadline,
+  AgainstAsset,
+  Measure,
+} from "./core/checks";
+export type { LandingSensorSpec, AssetMaterializedSensorSpec } from "./core/sensors";
