@@ -24,3 +24,6 @@ export function loadDefinitions(): Definitions {
   });
   return cached;
 }
+
+/** The code location's definitions, as materia.config.ts names them. */
+export default loadDefinitions();

@@ -15,6 +15,7 @@ import { registerSensors } from "./commands/sensors";
 import { registerStatus } from "./commands/status";
 import { registerWorker } from "./commands/worker";
 import { reportError } from "./runtime";
+import { addCodeLocationOptions } from "./definitions";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerGenerate(program);
   registerConfig(program);
+  addCodeLocationOptions(program);
   return program;
 }
 

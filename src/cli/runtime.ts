@@ -6,6 +6,7 @@
 import { loadConfig, SECRET_SETTINGS, type MateriaConfig } from "../config";
 import { createLogger, type Logger } from "../utils/logger";
 import { failureCause, WorkflowCauseError } from "./workflow-failure";
+import { declaredTaskQueue } from "./definitions";
 
 export interface CliRuntime {
   config: MateriaConfig;
@@ -13,7 +14,9 @@ export interface CliRuntime {
 }
 
 export function cliRuntime(): CliRuntime {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const taskQueue = declaredTaskQueue();
+  const config = taskQueue === undefined ? loaded : { ...loaded, temporal: { ...loaded.temporal, taskQueue } };
   const log = createLogger({
     level: config.log.level,
     format: config.log.format,

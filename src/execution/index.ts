@@ -10,3 +10,5 @@ export { objectReader } from "./inputs";
 export { runChecks, OUTPUT_VIEW } from "./checks";
 export { assetStatuses, type AssetPartitionStatus } from "./status";
 export { checkPublished } from "./check-published";
+export { loadDefinitionsFrom, forgetLoadedDefinitions } from "./code-location";
+export { buildResources, ResourceSetupError, type BuiltResources } from "./resources";

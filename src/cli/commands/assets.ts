@@ -1,7 +1,7 @@
 /** `materia assets list|graph`: what the registry declares. */
 import type { Command } from "commander";
 import { selectAssets } from "../../core";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { printJson, renderTable } from "../table";
 
 export function registerAssets(program: Command): void {
@@ -12,7 +12,7 @@ export function registerAssets(program: Command): void {
     .option("--select <selection>", "a selection expression", "*")
     .option("--json", "print JSON")
     .action((options: { select: string; json?: boolean }) => {
-      const { graph } = loadDefinitions();
+      const { graph } = cliDefinitions();
       const rows = selectAssets(graph, options.select).map((key) => {
         const node = graph.node(key);
         return { key, kind: node.kind, group: node.group, partitions: node.partitions?.id ?? null, codeVersion: node.codeVersion ?? null, deps: node.deps.map((d) => d.asset), checks: node.checks.map((c) => c.name) };
@@ -25,7 +25,7 @@ export function registerAssets(program: Command): void {
     .description("Print the asset graph as a text tree, roots first")
     .option("--json", "print JSON")
     .action((options: { json?: boolean }) => {
-      const { graph } = loadDefinitions();
+      const { graph } = cliDefinitions();
       if (options.json) return printJson(graph.keys().map((key) => ({ key, parents: graph.parents(key), children: graph.children(key) })));
       const printed = new Set<string>();
       const walk = (key: string, prefix: string, last: boolean, depth: number): void => {

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { WorkflowNotFoundError, type Client } from "@temporalio/client";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type BackfillSummary, type SkipMode } from "../../temporal/backfill-shared";
 import { withTemporalClient } from "../../temporal/connection";
 import { RuntimeError } from "../../utils/errors";
@@ -78,7 +78,7 @@ export function registerBackfill(program: Command): void {
       const partitionsPerRun = Number(options.partitionsPerRun);
       if (!Number.isInteger(partitionsPerRun) || partitionsPerRun < 1) throw new RuntimeError("USAGE", `--partitions-per-run must be a positive integer (got "${options.partitionsPerRun}").`);
       // Validate locally first: unknown job/selection or bad keys fail (exit 2) before anything starts.
-      const definitions = loadDefinitions();
+      const definitions = cliDefinitions();
       if (options.job) jobFromArgs(definitions, options.job);
       const assets = targetAssets(definitions, { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) });
       const partitions = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);

@@ -1,6 +1,6 @@
 /** `materia rollback` and `materia gc`: operate on the catalog. */
 import type { Command } from "commander";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { createExecutionEnvironment } from "../../execution";
 import { RuntimeError } from "../../utils/errors";
 import { cliRuntime } from "../runtime";
@@ -15,7 +15,7 @@ export function registerCatalog(program: Command): void {
     .option("--json", "print JSON")
     .action(async (asset: string, partition: string | undefined, options: { to?: string; json?: boolean }) => {
       const { config, log } = cliRuntime();
-      const node = assetFromArgs(loadDefinitions(), asset);
+      const node = assetFromArgs(cliDefinitions(), asset);
       if (node.partitions && partition === undefined) throw new RuntimeError("USAGE", `"${asset}" is partitioned (${node.partitions.keyFormat}); give the partition.`);
       if (!node.partitions && partition !== undefined) throw new RuntimeError("USAGE", `"${asset}" is not partitioned; omit the partition.`);
       if (partition !== undefined) node.partitions?.validateKey(partition);

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { materializableKeys, selectAssets } from "../../core";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { checkPublished, createExecutionEnvironment } from "../../execution";
 import { RuntimeError } from "../../utils/errors";
 import { cliRuntime, EXIT } from "../runtime";
@@ -17,7 +17,7 @@ export function registerCheck(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { select: string; partition: string[]; json?: boolean }) => {
       const { config, log } = cliRuntime();
-      const definitions = loadDefinitions();
+      const definitions = cliDefinitions();
       const env = createExecutionEnvironment(config, log);
       const assets = materializableKeys(definitions.graph, selectAssets(definitions.graph, options.select)).filter((key) => definitions.graph.node(key).checks.length > 0);
       if (assets.length === 0) throw new RuntimeError("USAGE", `No selected asset has checks ("${options.select}").`);

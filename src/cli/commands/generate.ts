@@ -1,68 +1,97 @@
 /**
- * `materia generate market --from YYYY-MM --to YYYY-MM`: write deterministic
- * Databento-style ohlcv-1m vendor files to landing/market/ohlcv-1m/.
- * `registerGenerate` creates the `generate` command and returns it, so other
- * generators (e.g. `registerGenerateTtb`) can hang their subcommand on it.
+ * `materia generate <name> --from <key> --to <key> [--<flag>]`: run a
+ * sample-data generator the project's definitions contribute
+ * (`defineGenerator`), writing into the configured store's landing area.
+ * `materia generate` alone lists them.
  */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
-import { generateMarketMonths, NO_DEFECTS } from "../../assets/market/vendor";
-import { storeFromConfig } from "../../execution";
+import { didYouMean, type GeneratorDefinition } from "../../core";
+import { partitionContext, storeFromConfig } from "../../execution";
+import { Catalog } from "../../resources/catalog";
+import { DuckDbSession } from "../../resources/duckdb";
+import { stepLogger } from "../../utils/logger";
+import { RuntimeError } from "../../utils/errors";
+import { cliDefinitions } from "../definitions";
 import { cliRuntime } from "../runtime";
-import { registerGenerateTtb } from "./generate-ttb";
+import { renderTable } from "../table";
 
-interface GenerateMarketOptions {
-  from: string;
-  to: string;
-  clean?: boolean;
+interface GenerateOptions {
+  from?: string;
+  to?: string;
 }
 
-export function registerGenerate(program: Command): Command {
-  const generate = program.command("generate").description("Write deterministic sample vendor data to the landing area");
-  registerGenerateMarket(generate);
-  registerGenerateTtb(generate);
-  return generate;
-}
-
-export function registerGenerateMarket(generate: Command): void {
-  generate
-    .command("market")
-    .description("Generate monthly futures ohlcv-1m files (landing/market/ohlcv-1m/YYYY-MM.csv.zst), about 600,000 bars a month")
-    .requiredOption("--from <month>", "first month, YYYY-MM (from 2011-01)")
-    .requiredOption("--to <month>", "last month, YYYY-MM (inclusive)")
-    .option("--clean", "no defects: no duplicates, out-of-order rows, high < low, non-positive prices or malformed fields")
-    .action(async (options: GenerateMarketOptions) => {
-      const { config } = cliRuntime();
-      const store = storeFromConfig(config);
-      const bar = new SingleBar(
-        { format: "market files |{bar}| {value}/{total} months · {month} · {rows} rows", hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 },
-        Presets.shades_classic,
-      );
-      let started = false;
-      let rows = 0;
-      const began = Date.now();
-      try {
-        const months = await generateMarketMonths({
-          store,
-          from: options.from,
-          to: options.to,
-          ...(options.clean ? { defects: NO_DEFECTS } : {}),
-          duckdb: { memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir },
-          onProgress: (done, index, total) => {
-            if (!started) {
-              bar.start(total, 0, { month: done.month, rows: 0 });
-              started = true;
-            }
-            rows += done.rows;
-            bar.update(index, { month: done.month, rows: done.rows });
-          },
-        });
-        if (started) bar.stop();
-        started = false;
-        console.log(`Wrote ${months.length} monthly files (${rows} rows) to ${store.description} in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
-      } finally {
-        if (started) bar.stop();
-        await store.close?.();
+export function registerGenerate(program: Command): void {
+  program
+    .command("generate")
+    .description("Write a pipeline's deterministic sample data to the landing area (generators come from the definitions)")
+    .argument("[name]", "the generator (list them with `materia generate`)")
+    .option("--from <key>", "first partition")
+    .option("--to <key>", "last partition (inclusive)")
+    .allowUnknownOption()
+    .action(async (name: string | undefined, options: GenerateOptions, command: Command) => {
+      const definitions = cliDefinitions();
+      const generators = [...definitions.generators.values()];
+      if (name === undefined) {
+        console.log(generators.length === 0 ? "No generators in these definitions." : renderTable(["generator", "partitions", "flags", "description"], generators.map((g) => [g.name, g.partitions.id, Object.keys(g.flags).map((f) => `--${f}`).join(" "), g.description ?? ""])));
+        return;
       }
+      const generator = definitions.generators.get(name);
+      if (!generator) throw new RuntimeError("USAGE", `No generator "${name}".`, { hint: didYouMean(name, definitions.generators.keys()) ?? `Known: ${generators.map((g) => g.name).join(", ") || "none"}.` });
+      if (options.from === undefined || options.to === undefined) throw new RuntimeError("USAGE", `generate ${name} needs --from and --to.`, { hint: `e.g. materia generate ${name} --from <first key> --to <last key>` });
+      await runGenerator(generator, options.from, options.to, flagsOf(generator, command.args.slice(1)));
     });
+}
+
+/** `--clean` and friends: the generator's declared boolean flags; anything else is a usage error. */
+function flagsOf(generator: GeneratorDefinition, args: string[]): Record<string, boolean> {
+  const flags: Record<string, boolean> = {};
+  for (const arg of args) {
+    const flag = arg.replace(/^--/, "");
+    if (!arg.startsWith("--") || !(flag in generator.flags)) {
+      throw new RuntimeError("USAGE", `generate ${generator.name} has no option ${arg}.`, { hint: `Its flags: ${Object.keys(generator.flags).map((f) => `--${f} (${generator.flags[f]})`).join(", ") || "none"}.` });
+    }
+    flags[flag] = true;
+  }
+  return flags;
+}
+
+export async function runGenerator(generator: GeneratorDefinition, from: string, to: string, flags: Record<string, boolean>): Promise<void> {
+  const { config, log } = cliRuntime();
+  const store = storeFromConfig(config);
+  const context = await partitionContext(cliDefinitions(), new Catalog(store));
+  const partitions = generator.partitions.keysInRange(from, to, context);
+  mkdirSync(join(config.home, "tmp"), { recursive: true });
+  const scratchDir = mkdtempSync(join(config.home, "tmp", `generate-${generator.name}-`));
+  const sql = await DuckDbSession.open({ memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir });
+  const bar = new SingleBar({ format: `${generator.name} |{bar}| {value}/{total} · {label}`, hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+  let started = false;
+  const began = Date.now();
+  try {
+    const result = await generator.generate({
+      store,
+      partitions,
+      sql,
+      scratchDir,
+      flags,
+      log: stepLogger(log, { runId: `generate-${generator.name}`, asset: generator.name }),
+      progress: (done, total, label) => {
+        if (!started) {
+          bar.start(total, 0, { label });
+          started = true;
+        }
+        bar.update(done, { label });
+      },
+    });
+    if (started) bar.stop();
+    started = false;
+    console.log(`Wrote ${result.files} files${result.rows !== undefined ? ` (${result.rows} rows)` : ""} for ${partitions.length} partitions to ${store.description} in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
+  } finally {
+    if (started) bar.stop();
+    await sql.close();
+    rmSync(scratchDir, { recursive: true, force: true });
+    await store.close?.();
+  }
 }

@@ -1,7 +1,7 @@
 /** `materia jobs list`: the jobs declared in code, what they select and what triggers them. */
 import type { Command } from "commander";
 import type { Definitions } from "../../core";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { printJson, renderTable } from "../table";
 
 export interface JobRow {
@@ -38,7 +38,7 @@ export function registerJobs(program: Command): void {
     .description("List jobs with their selection, assets, partitions, schedules and sensors")
     .option("--json", "print JSON")
     .action((options: { json?: boolean }) => {
-      const rows = jobRows(loadDefinitions());
+      const rows = jobRows(cliDefinitions());
       if (options.json) return printJson(rows);
       console.log(renderTable(["job", "selection", "assets", "partitions", "schedules", "sensors"], rows.map((r) => [r.name, r.selection, r.assets.length, r.partitions ?? "-", r.schedules.join(", ") || "-", r.sensors.join(", ") || "-"])));
     });

@@ -4,9 +4,9 @@
  * `--in-process` run it here without Temporal.
  */
 import type { Command } from "commander";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions, cliEnvironment } from "../definitions";
 import { buildPlan } from "../../core";
-import { createExecutionEnvironment, materialize } from "../../execution";
+import { materialize } from "../../execution";
 import { startRun } from "../../temporal/client";
 import type { RunSummary, StepSummary } from "../../temporal/shared";
 import { RuntimeError } from "../../utils/errors";
@@ -38,7 +38,7 @@ export function registerMaterialize(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: MaterializeOptions) => {
       const { config, log } = cliRuntime();
-      const definitions = loadDefinitions();
+      const definitions = cliDefinitions();
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia materialize --select "group:example" --partition 2025-01' });
       const target = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}) };
 
@@ -48,8 +48,8 @@ export function registerMaterialize(program: Command): void {
       buildPlan(definitions.graph, { assets, partitions: options.partition });
 
       if (options.inProcess) {
-        const env = createExecutionEnvironment(config, log);
-        const result = await materialize(definitions, { ...target, partitions: options.partition, env });
+        const { env, teardown } = await cliEnvironment(config, log);
+        const result = await materialize(definitions, { ...target, partitions: options.partition, env }).finally(teardown);
         if (options.json) printJson(result);
         else console.log(renderTable(["step", "status", "rows", "ms"], result.steps.map((s) => [s.id, s.status, s.outputs.reduce((n, o) => n + o.rowCount, 0), s.durationMs])));
         process.exitCode = result.status === "succeeded" ? EXIT.ok : EXIT.failure;

@@ -1,6 +1,6 @@
 /** `materia schedules sync|list`: Temporal Schedules from the schedules declared in code. */
 import type { Command } from "commander";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { withTemporalClient } from "../../temporal/connection";
 import { SCHEDULE_ID_PREFIX, syncSchedules } from "../../temporal/schedules";
 import { cliRuntime } from "../runtime";
@@ -15,7 +15,7 @@ export function registerSchedules(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
       await withTemporalClient(config, async (client) => {
-        const result = await syncSchedules(client, loadDefinitions(), config.temporal.taskQueue);
+        const result = await syncSchedules(client, cliDefinitions(), config.temporal.taskQueue);
         if (options.json) return printJson(result);
         console.log(`schedules: ${result.created.length} created, ${result.updated.length} updated, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted`);
       });
@@ -26,7 +26,7 @@ export function registerSchedules(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
-      const definitions = loadDefinitions();
+      const definitions = cliDefinitions();
       await withTemporalClient(config, async (client) => {
         const remote = new Map<string, { paused: boolean; next: string | null }>();
         for await (const summary of client.schedule.list()) {

@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { WorkflowNotFoundError, type Client } from "@temporalio/client";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { withTemporalClient } from "../../temporal/connection";
 import { FRESHNESS_MONITOR_INTERVAL_SECONDS, freshnessMonitorId, needsFreshnessMonitor, sensorWorkflowId, syncSensors } from "../../temporal/sensors";
 import { cliRuntime } from "../runtime";
@@ -49,7 +49,7 @@ export function registerSensors(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
       await withTemporalClient(config, async (client) => {
-        const result = await syncSensors(client, loadDefinitions(), config.temporal.taskQueue);
+        const result = await syncSensors(client, cliDefinitions(), config.temporal.taskQueue);
         const monitorId = freshnessMonitorId(config.temporal.taskQueue);
         if (options.json) return printJson({ sensors: result.running.filter((id) => id !== monitorId), freshnessMonitor: result.running.includes(monitorId) ? monitorId : null, cancelled: result.cancelled });
         console.log(syncSummary(result, monitorId));
@@ -61,7 +61,7 @@ export function registerSensors(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { config } = cliRuntime();
-      const definitions = loadDefinitions();
+      const definitions = cliDefinitions();
       await withTemporalClient(config, async (client) => {
         const rows: SensorRow[] = [];
         for (const sensor of definitions.sensors.values()) {

@@ -1,7 +1,7 @@
 /** `materia status`: asset × partition — missing / stale (why) / fresh — with the last check results. */
 import type { Command } from "commander";
 import { describeCause, materializableKeys, selectAssets, isTimePartitions, type Definitions, type PartitionKeyContext } from "../../core";
-import { loadDefinitions } from "../../definitions";
+import { cliDefinitions } from "../definitions";
 import { assetStatuses, createExecutionEnvironment, partitionContext, type ExecutionEnvironment } from "../../execution";
 import { cliRuntime } from "../runtime";
 import { printJson, renderTable } from "../table";
@@ -28,7 +28,7 @@ export interface StatusOptions {
 }
 
 export async function printStatus(env: ExecutionEnvironment, options: StatusOptions): Promise<void> {
-      const definitions = loadDefinitions();
+      const definitions = cliDefinitions();
       const assets = materializableKeys(definitions.graph, selectAssets(definitions.graph, options.select));
       const context = await partitionContext(definitions, env.catalog);
       const partitions = partitionRange(definitions, assets, options.from, options.to, context);

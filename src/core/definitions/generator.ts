@@ -40,6 +40,8 @@ export interface GeneratorSpec {
   /** Boolean command-line flags, e.g. { clean: "no defects" }. */
   flags?: Record<string, string>;
   generate: (ctx: GeneratorContext) => Promise<{ files: number; rows?: number }>;
+  /** What `materia demo` (npm start) does with it: generate these partitions, then backfill this job over them. */
+  demo?: { job: string; from: string; to: string };
 }
 
 export interface GeneratorDefinition extends GeneratorSpec {

@@ -21,7 +21,7 @@ export interface DefinitionsSpec {
   schedules?: ScheduleDefinition[];
   sensors?: SensorDefinition[];
   /** Shared clients built once per worker and handed to steps (defineResource). */
-  resources?: Array<ResourceDefinition<any, any>>;
+  resources?: ResourceDefinition[];
   /** Sample-data generators: `materia generate <name>` (defineGenerator). */
   generators?: GeneratorDefinition[];
 }
@@ -32,7 +32,7 @@ export interface Definitions {
   jobs: ReadonlyMap<string, JobDefinition>;
   schedules: ReadonlyMap<string, ScheduleDefinition>;
   sensors: ReadonlyMap<string, SensorDefinition>;
-  resources: ReadonlyMap<string, ResourceDefinition<any, any>>;
+  resources: ReadonlyMap<string, ResourceDefinition>;
   generators: ReadonlyMap<string, GeneratorDefinition>;
   /** The job, or a DefinitionError with did-you-mean. */
   job(name: string): JobDefinition;

@@ -31,13 +31,14 @@ export interface ResourceSpec<T, C> {
   teardown?: (resource: T) => void | Promise<void>;
 }
 
+/** Methods, not function properties: a list of resources of different types is a `ResourceDefinition[]`. */
 export interface ResourceDefinition<T = unknown, C = unknown> {
   readonly type: "resource";
   name: string;
   description: string | undefined;
   config: SettingsSchema<C> | undefined;
-  setup: (config: C) => T | Promise<T>;
-  teardown: ((resource: T) => void | Promise<void>) | undefined;
+  setup(config: C): T | Promise<T>;
+  teardown?(resource: T): void | Promise<void>;
   /** This resource, as built for the step (typed). */
   from(ctx: { resources: Readonly<Record<string, unknown>> }): T;
 }
@@ -56,7 +57,7 @@ export function defineResource<T, C = Record<string, never>>(spec: ResourceSpec<
     description: spec.description,
     config: spec.config,
     setup: spec.setup,
-    teardown: spec.teardown,
+    ...(spec.teardown ? { teardown: spec.teardown } : {}),
     from(ctx) {
       if (!(name in ctx.resources)) {
         throw new DefinitionError(`Resource "${name}" is not available to this step.`, {
