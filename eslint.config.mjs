@@ -79,7 +79,7 @@ export default tseslint.config(
     rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts", "chaos/**/*.ts"],
     rules: {
       "@typescript-eslint/unbound-method": "off",
       "@typescript-eslint/no-non-null-assertion": "off",
