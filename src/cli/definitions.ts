@@ -73,5 +73,5 @@ export function declaredTaskQueue(): string | undefined {
 export async function cliEnvironment(config: MateriaConfig, log: Logger): Promise<{ definitions: Definitions; env: ExecutionEnvironment; teardown: () => Promise<void> }> {
   const definitions = cliDefinitions();
   const resources = await buildResources(definitions);
-  return { definitions, env: createExecutionEnvironment(config, log, { resources: resources.values }), teardown: resources.teardown };
+  return { definitions, env: createExecutionEnvironment(config, log, { resources: resources.values }), teardown: () => resources.teardown() };
 }

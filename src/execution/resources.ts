@@ -16,7 +16,7 @@ export class ResourceSetupError extends RuntimeError {
 
 export interface BuiltResources {
   values: Record<string, unknown>;
-  teardown(): Promise<void>;
+  teardown: () => Promise<void>;
 }
 
 export async function buildResources(definitions: Definitions, env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): Promise<BuiltResources> {

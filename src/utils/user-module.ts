@@ -1,7 +1,8 @@
 /**
  * Loading a project's own code — `materia.config.ts` and the definitions
  * module it names — as TypeScript without a build step (tsx's require
- * hook, which honours the project's tsconfig), or as compiled JS. Failures
+ * hook, which honours the project's tsconfig), or as compiled JS (an ES
+ * module too: Node 20.19 requires ESM). Failures
  * come back as a `UserModuleError` naming the file, and the line when the
  * error came from one of the project's files, so the CLI never prints a
  * bare stack.
@@ -25,17 +26,20 @@ export class UserModuleError extends RuntimeError {
   }
 }
 
-type Require = (id: string, from: string) => unknown;
-let tsxRequire: Require | undefined;
+let registered = false;
 
-/** tsx's namespaced require: TypeScript without touching how the rest of this process loads modules. */
-function loader(): Require {
-  if (!tsxRequire) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const api = require("tsx/cjs/api") as { require: Require };
-    tsxRequire = api.require;
-  }
-  return tsxRequire;
+/**
+ * tsx's require hook, registered once for this process. Not its namespaced
+ * require: that gives the project's code a second copy of every module it
+ * imports, materia included, so its errors and definitions would not be
+ * the framework's own (instanceof fails across copies).
+ */
+function registerTypeScript(): void {
+  if (registered) return;
+  // Under a runner that already compiles TypeScript (tsx itself, Jest), its own hook stays in charge.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!require.extensions[".ts"]) (require("tsx/cjs/api") as { register: () => unknown }).register();
+  registered = true;
 }
 
 /** The module's exports. `what` says what the file is for ("definitions module", "materia.config"). */
@@ -46,12 +50,14 @@ export function importUserModule(file: string, what: string): Record<string, unk
     throw new UserModuleError("CONFIG", shown, `the ${what} does not exist.`, { hint: `Check the path (relative paths in materia.config.ts are relative to that file).` });
   }
   try {
-    const loaded = path.endsWith(".ts") || path.endsWith(".mts") || path.endsWith(".cts") ? loader()(path, __filename) : require(path);
+    if (/\.[cm]?ts$/.test(path)) registerTypeScript();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(path) as unknown;
     return (loaded ?? {}) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof RuntimeError || (error instanceof Error && "hint" in error && "code" in error)) {
       // A typed error (a graph error, a bad definition) thrown while the module ran: keep its type and hint.
-      const at = projectFrame(error as Error, path) ?? shown;
+      const at = projectFrame(error, path) ?? shown;
       const typed = error as Error & { hint?: string; code?: string };
       throw new UserModuleError(MODEL_ERRORS.has(typed.code ?? "") ? "USAGE" : "CONFIG", at, `${typed.name}: ${typed.message}`, { ...(typed.hint ? { hint: typed.hint } : {}), cause: error });
     }
