@@ -1,0 +1,89 @@
+/**
+ * A project outside this repository, loaded the way a user's is: its own
+ * materia.config.ts names its definitions module (TypeScript, no build),
+ * which imports "materia" by package name. Through the real CLI: listing,
+ * an in-process materialize, and one clear error per kind of broken project.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "materia-project-"));
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  // As `npm install materia` would make it resolvable (here: this checkout).
+  symlinkSync(ROOT, join(dir, "node_modules", "materia"), "dir");
+  // A library the project itself depends on (for its resources' settings schemas).
+  symlinkSync(join(ROOT, "node_modules", "zod"), join(dir, "node_modules", "zod"), "dir");
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+function materia(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--conditions=materia-source", join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "src", "cli", "main.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, MATERIA_HOME: join(cwd, ".materia"), MATERIA_LOG_LEVEL: "warn", MATERIA_LOG_FORMAT: "json", ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const CONFIG = `import { defineConfig } from "materia";\nexport default defineConfig({ definitions: "./src/definitions.ts" });\n`;
+const DEFINITIONS = `
+import { defineAsset, defineDefinitions, defineJob, defineResource, monthlyPartitions, notNull } from "materia";
+import { z } from "zod";
+
+const months = monthlyPartitions({ start: "2025-01" });
+const greeting = defineResource({ name: "greeting", config: z.object({ SHOP_GREETING: z.string().min(1) }), setup: (env) => env.SHOP_GREETING });
+
+const orders = defineAsset({
+  key: "shop/orders",
+  partitions: months,
+  checks: [notNull("id", { blocking: true })],
+  materialize: async (ctx) => \`SELECT range AS id, '\${ctx.partitionKey}' AS month, '\${greeting.from(ctx)}' AS note FROM range(4)\`,
+});
+const totals = defineAsset({ key: "shop/totals", partitions: months, deps: ["shop/orders"], materialize: async () => "SELECT month, count(*) AS orders FROM orders GROUP BY month" });
+
+export default defineDefinitions({ assets: [orders, totals], jobs: [defineJob({ name: "shop_monthly", selection: "key:shop/*" })], resources: [greeting] });
+`;
+
+describe("a user's project, loaded through its materia.config.ts", () => {
+  it("lists its assets and materializes them in-process with its resources", () => {
+    const dir = project({ "materia.config.ts": CONFIG, "src/definitions.ts": DEFINITIONS });
+    const listed = materia(dir, ["assets", "list", "--json"], { SHOP_GREETING: "hello" });
+    expect(listed.stderr).toBe("");
+    expect((JSON.parse(listed.stdout) as Array<{ key: string }>).map((a) => a.key)).toEqual(["shop/orders", "shop/totals"]);
+
+    const run = materia(dir, ["materialize", "--job", "shop_monthly", "--partition", "2025-02", "--in-process", "--json"], { SHOP_GREETING: "hello" });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { status: string; steps: Array<{ id: string; status: string }> };
+    expect(result.status).toBe("succeeded");
+    expect(result.steps.map((s) => [s.id, s.status])).toEqual([
+      ["shop/orders[2025-02]", "published"],
+      ["shop/totals[2025-02]", "published"],
+    ]);
+  });
+
+  it.each([
+    ["no materia.config.ts", 4, {}, [], /no materia\.config\.ts here or in any folder above[\s\S]*hint: Create one/],
+    ["a config exporting nothing", 4, { "materia.config.ts": "export const nothing = 1;\n" }, [], /materia\.config\.ts: exports no configuration/],
+    ["a definitions module that does not exist", 4, { "materia.config.ts": CONFIG }, [], /src\/definitions\.ts: the definitions module does not exist/],
+    ["a syntax error", 4, { "materia.config.ts": CONFIG, "src/definitions.ts": "export default {\n  assets: [\n" }, [], /src\/definitions\.ts:\d+:\d+: the definitions module failed to load/],
+    ["a module that throws at import", 4, { "materia.config.ts": CONFIG, "src/definitions.ts": 'const url = "";\nif (!url) throw new Error("VENDOR_URL is not set");\nexport default {};\n' }, [], /src\/definitions\.ts:2:\d+: the definitions module failed to load: VENDOR_URL is not set/],
+    ["a graph that does not build", 2, { "materia.config.ts": CONFIG, "src/definitions.ts": DEFINITIONS.replace('deps: ["shop/orders"]', 'deps: ["shop/order"]') }, [], /src\/definitions\.ts:\d+:\d+: AssetGraphError: .*unknown asset "shop\/order"[\s\S]*hint: did you mean "shop\/orders"/],
+    ["a resource setting that is missing", 4, { "materia.config.ts": CONFIG, "src/definitions.ts": DEFINITIONS }, ["materialize", "--job", "shop_monthly", "--partition", "2025-02", "--in-process"], /Resource "greeting" could not be set up: SHOP_GREETING:/],
+  ])("%s: one clear error, exit %s", (_what, code, files, args, message) => {
+    const dir = project(files as Record<string, string>);
+    const result = materia(dir, (args as string[]).length > 0 ? (args as string[]) : ["assets", "list"]);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
