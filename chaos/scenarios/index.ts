@@ -1,5 +1,6 @@
 /** Every scenario, in the order the suite runs them (the runner's arguments are their names). */
 import type { Scenario } from "../scenario";
+import { serverKill } from "./server-kill";
 import { workerKill } from "./worker-kill";
 
-export const SCENARIOS: readonly Scenario[] = [workerKill];
+export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill];

@@ -1,0 +1,76 @@
+/**
+ * Scenario 2: the Temporal dev server is SIGKILLed in the middle of a
+ * backfill (started by the real `materia backfill` command, which keeps
+ * watching) and started again on the same SQLite file. The backfill must
+ * complete by itself, the CLI watcher must ride through the outage and exit
+ * 0 with the final result, the workers must keep serving, and no partition
+ * may run twice or be published twice.
+ */
+import { EXAMPLE_MONTHS } from "../../src/assets/example";
+import { runWorkflowId } from "../../src/temporal/shared";
+import type { Scenario } from "../scenario";
+import { deliverExampleMonths } from "../support/deliveries";
+import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
+import { startMateria, startWorker } from "../support/materia";
+import { executionsOf, startStack } from "../support/stack";
+import { inFlight, publishedSteps } from "../support/step-log";
+import { waitFor } from "../../tests/support/wait";
+
+const JOB = "example_monthly";
+
+export const serverKill: Scenario = {
+  name: "server-kill",
+  title: "2 Temporal dev server SIGKILL + restart mid-backfill",
+  async run(lab, options) {
+    const months = EXAMPLE_MONTHS.keys().slice(0, options.small ? 8 : 18);
+    const stack = await startStack(lab);
+    try {
+      await deliverExampleMonths(stack.store, months, lab.dir);
+      const workers = await Promise.all([startWorker(lab, stack.settings, "worker-a"), startWorker(lab, stack.settings, "worker-b")]);
+      const backfill = await startMateria(lab, "cli-backfill", ["backfill", "--job", JOB, "--from", months[0]!, "--to", months.at(-1)!, "--concurrency", "1"], stack.settings);
+      lab.figure("months", months.length);
+
+      // Mid-flight: some partitions done, a step running.
+      await waitFor(
+        "the backfill to be under way with a step running",
+        () => {
+          if (!backfill.running) throw new Error(`the backfill ended before the kill:\n${backfill.output().slice(-2000)}`);
+          return publishedSteps(workers) >= 4 && workers.some((w) => inFlight(w).length > 0);
+        },
+        { timeoutMs: 300_000, intervalMs: 50 },
+      );
+      lab.figure("steps done at kill", publishedSteps(workers));
+      const killedAt = Date.now();
+      await stack.temporal.kill();
+      await stack.temporal.startAgain();
+      lab.figure("server down s", ((Date.now() - killedAt) / 1000).toFixed(1));
+
+      const status = await backfill.waitForExit(600_000);
+      lab.figure("CLI exit", status.code ?? `signal ${status.signal}`);
+      lab.figure("done after restart s", Math.round((Date.now() - killedAt) / 1000));
+      if (status.code !== 0) lab.problem(`the CLI watcher exited ${status.code ?? status.signal}:\n${backfill.output().slice(-1500)}`);
+      lab.figure("CLI reconnected", backfill.output().includes("reconnected to Temporal") ? "yes" : "no outage seen");
+      const final = /backfill succeeded: (\d+) done/.exec(backfill.stdout());
+      if (!final || Number(final[1]) !== months.length) lab.problem(`the CLI did not print the final result for ${months.length} partitions:\n${backfill.output().slice(-1000)}`);
+
+      const survivors = workers.filter((w) => w.running).length;
+      lab.figure("workers alive", `${survivors}/${workers.length}`);
+      if (survivors < workers.length) lab.problem(`a worker died with the server:\n${workers.find((w) => !w.running)!.output().slice(-1500)}`);
+
+      // One execution per partition run: the restart must not start any again.
+      const client = await stack.client();
+      let rerun = 0;
+      for (const month of months) if ((await executionsOf(client, runWorkflowId({ job: JOB }, [month]))) !== 1) rerun++;
+      lab.figure("partition runs started twice", rerun);
+      if (rerun > 0) lab.problem(`${rerun} partition runs have more (or fewer) than one execution`);
+
+      const report = await inspectLake(stack.store, jobOutputs(JOB, months));
+      lab.figure("missing", report.missing.length);
+      lab.figure("duplicated", report.duplicated.length);
+      lab.figure("sha mismatches", report.shaMismatches.length);
+      for (const problem of lakeProblems(report)) lab.problem(problem);
+    } finally {
+      await stack.close();
+    }
+  },
+};
