@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The `materia` command: runs the compiled CLI (`npm run build` produces dist/).
-require("../dist/src/cli/main.js");
+// The `materia` command: runs the compiled CLI (`npm run build` produces dist/; the published package ships it).
+require("../dist/src/cli/main.js").runCli();

@@ -8,6 +8,7 @@ import { registerConfig } from "./commands/config";
 import { registerDemo } from "./commands/demo";
 import { registerDev } from "./commands/dev";
 import { registerGenerate } from "./commands/generate";
+import { registerInit } from "./commands/init";
 import { registerJobs } from "./commands/jobs";
 import { registerMaterialize } from "./commands/materialize";
 import { registerSchedules } from "./commands/schedules";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     // (`backfill status <id> --json` is status's --json, not backfill's).
     .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
+  registerInit(program);
   registerDemo(program);
   registerDev(program);
   registerWorker(program);
@@ -45,10 +47,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module || process.argv[1]?.endsWith("bin/materia.js")) {
+/** Run the command line (the `materia` bin calls this; so does running this file directly). */
+export function runCli(argv: string[] = process.argv): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((error: unknown) => {
       process.exitCode = reportError(error);
     });
 }
+
+if (require.main === module) runCli();

@@ -9,7 +9,7 @@ import type { MateriaConfig } from "../config";
 import { ServerUnreachableError } from "../utils/errors";
 
 export const START_EMBEDDED_HINT =
-  "Start the embedded dev server with `npm run materia -- dev` (or `npm start`), or set TEMPORAL_ADDRESS to a running Temporal server.";
+  "Start the embedded dev server with `materia dev` (in this repository: `npm run materia -- dev` or `npm start`), or set TEMPORAL_ADDRESS to a running Temporal server.";
 
 export function temporalAddress(config: MateriaConfig): string {
   return config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
