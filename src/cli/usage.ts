@@ -4,8 +4,9 @@
  * job that names a missing asset in code; typed by a user, the same lookup
  * is bad usage (exit 2), with the same message and did-you-mean hint.
  */
-import { AssetGraphError, DefinitionError, type AssetNode, type Definitions, type JobDefinition } from "../core";
-import { selectionKeys } from "../execution";
+import { readFileSync } from "node:fs";
+import { AssetGraphError, DefinitionError, PlanningError, type AssetNode, type Definitions, type JobDefinition } from "../core";
+import { selectionKeys, validateRunConfig } from "../execution";
 import { RuntimeError } from "../utils/errors";
 
 function asUsage<T>(lookup: () => T): T {
@@ -40,4 +41,26 @@ export function requirePartitions(definitions: Definitions, assets: string[], pa
   if (partitioned === undefined) return;
   const format = definitions.graph.node(partitioned).partitions!.keyFormat;
   throw new RuntimeError("USAGE", `"${partitioned}" is partitioned but no partition was given.`, { hint: `Add --partition <key> (format ${format}); repeat it for several partitions.` });
+}
+
+/** `--config file.json`: the run configuration by asset key; unreadable or invalid, or refused by an asset's schema, is bad usage. */
+export function runConfigFromArgs(definitions: Definitions, file: string | undefined, assets: readonly string[]): Record<string, unknown> | undefined {
+  if (file === undefined) return undefined;
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new RuntimeError("USAGE", `--config ${file} is not a readable JSON file: ${error instanceof Error ? error.message : String(error)}.`, { hint: 'e.g. { "shop/orders": { "currency": "EUR" } }' });
+  }
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new RuntimeError("USAGE", `--config ${file} must hold a JSON object keyed by asset key.`, { hint: 'e.g. { "shop/orders": { "currency": "EUR" } }' });
+  }
+  const steps = [...new Set(assets.map((key) => definitions.graph.node(key).step).filter((step): step is string => step !== undefined))];
+  try {
+    validateRunConfig(definitions, steps, config as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof PlanningError) throw new RuntimeError("USAGE", error.message, { ...(error.hint !== undefined ? { hint: error.hint } : {}), cause: error });
+    throw error;
+  }
+  return config as Record<string, unknown>;
 }

@@ -12,3 +12,4 @@ export { assetStatuses, type AssetPartitionStatus } from "./status";
 export { checkPublished } from "./check-published";
 export { loadDefinitionsFrom, forgetLoadedDefinitions } from "./code-location";
 export { buildResources, ResourceSetupError, type BuiltResources } from "./resources";
+export { validateRunConfig, parseStepConfig, type RunConfig } from "./run-config";

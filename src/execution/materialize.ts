@@ -8,6 +8,7 @@ import type { Definitions, PlanStep } from "../core";
 import type { ExecutionEnvironment } from "./environment";
 import { partitionContext, planRun, type PlanInput } from "./plan-run";
 import { runStepRidingOutOutages } from "./ride-out";
+import { validateRunConfig, type RunConfig } from "./run-config";
 import type { OutputOutcome, StepPhases } from "./step";
 
 export type StepStatus = "published" | "blocked" | "failed" | "skipped";
@@ -31,10 +32,11 @@ export interface RunResult {
   steps: StepRunResult[];
 }
 
-export async function materialize(definitions: Definitions, input: PlanInput & { env: ExecutionEnvironment; runId?: string; signal?: AbortSignal }): Promise<RunResult> {
+export async function materialize(definitions: Definitions, input: PlanInput & { env: ExecutionEnvironment; runId?: string; signal?: AbortSignal; config?: RunConfig }): Promise<RunResult> {
   const runId = input.runId ?? `local-${randomUUID()}`;
   const context = await partitionContext(definitions, input.env.catalog);
   const plan = await planRun(definitions, input.env.catalog, input, context, input.env.log);
+  validateRunConfig(definitions, [...new Set(plan.steps.map((s) => s.step))], input.config);
   const results = new Map<string, StepRunResult>();
   for (const step of plan.steps) {
     results.set(step.id, await executeOne(definitions, step, results, { ...input, runId, context }));
@@ -47,7 +49,7 @@ async function executeOne(
   definitions: Definitions,
   step: PlanStep,
   done: Map<string, StepRunResult>,
-  input: { env: ExecutionEnvironment; runId: string; signal?: AbortSignal; context: Awaited<ReturnType<typeof partitionContext>> },
+  input: { env: ExecutionEnvironment; runId: string; signal?: AbortSignal; context: Awaited<ReturnType<typeof partitionContext>>; config?: RunConfig },
 ): Promise<StepRunResult> {
   const base = { id: step.id, step: step.step, partition: step.partition };
   const failedDependency = step.dependsOn.find((id) => done.get(id)?.status !== "published");
@@ -57,7 +59,8 @@ async function executeOne(
   }
   const started = Date.now();
   try {
-    const outcome = await runStepRidingOutOutages(definitions, { runId: input.runId, step: step.step, partition: step.partition }, input.env, {
+    const config = input.config?.[step.step];
+    const outcome = await runStepRidingOutOutages(definitions, { runId: input.runId, step: step.step, partition: step.partition, ...(config !== undefined ? { config } : {}) }, input.env, {
       ...(input.signal ? { signal: input.signal } : {}),
       context: input.context,
     });

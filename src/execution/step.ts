@@ -24,6 +24,7 @@ import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
 import { emptyGuardResult } from "./empty-guard";
 import { newScratchDir } from "./scratch";
+import { parseStepConfig } from "./run-config";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
 
@@ -31,6 +32,8 @@ export interface StepRequest {
   runId: string;
   step: string;
   partition: string | null;
+  /** The run's raw config for this step (see run-config.ts); parsed by the step's schema here. */
+  config?: unknown;
 }
 
 export interface OutputOutcome {
@@ -117,6 +120,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     endPhase("inputs");
     const result = await step.definition.materialize({
       runId: request.runId,
+      config: parseStepConfig(definitions, step.name, request.config),
       assetKey: step.name,
       partitionKey: request.partition ?? undefined,
       timeWindow,
@@ -186,6 +190,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
         schema: output.schema,
         codeVersion: step.definition.codeVersion,
         upstream: inputs.upstream,
+        ...(request.config !== undefined ? { runConfig: request.config } : {}),
         startedAt: started,
         checks: checksByAsset.get(output.asset) ?? [],
         metadata,
@@ -208,7 +213,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
  * from the same inputs and code, this step is already done — join it.
  */
 async function joinedOutcome(step: AssetStep, request: StepRequest, env: ExecutionEnvironment, upstream: UpstreamVersion[], started: Date): Promise<StepOutcome | undefined> {
-  const expected = logicalVersion(step.definition.codeVersion, upstream);
+  const expected = logicalVersion(step.definition.codeVersion, upstream, request.config);
   const outputs: OutputOutcome[] = [];
   for (const asset of step.keys) {
     const manifest = await env.catalog.readManifest(asset, request.partition);

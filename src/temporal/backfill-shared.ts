@@ -16,6 +16,8 @@ export interface BackfillInput {
   to?: string;
   /** …or explicit partition keys. */
   partitions?: string[];
+  /** Run configuration by asset key, handed to every run of the backfill (see RunInput.config). */
+  config?: Record<string, unknown>;
   /** Skip partitions already published (`existing`) or up to date (`fresh`). Default "none". */
   skip?: SkipMode;
   /** Partition runs at once. Default 2. Ignored (1) when an asset depends on its own earlier partitions. */

@@ -20,6 +20,8 @@ export interface RunInput {
   partitions?: string[];
   /** Shorthand for `partitions: [partition]`. */
   partition?: string;
+  /** Run configuration by asset key (a multi-asset's step name), validated by each asset's `config` schema. */
+  config?: Record<string, unknown>;
   /** Steps executed at once. Default: the job's maxConcurrentSteps, else 4. */
   maxConcurrentSteps?: number;
   tags?: Record<string, string>;
@@ -53,6 +55,8 @@ export interface RunPlan {
   steps: PlannedStep[];
   options: Record<string, StepActivityOptions>;
   maxConcurrentSteps: number;
+  /** The run's config, validated; each step gets its own entry. */
+  config?: Record<string, unknown>;
 }
 
 export type StepStatus = "published" | "blocked" | "failed" | "skipped" | "cancelled";

@@ -13,7 +13,7 @@ import { explainFailures, formatProblems } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson } from "../table";
 import { withTemporalSession, type TemporalSession } from "../temporal-session";
-import { jobFromArgs, targetAssets } from "../usage";
+import { jobFromArgs, targetAssets, runConfigFromArgs } from "../usage";
 
 interface BackfillOptions {
   select?: string;
@@ -25,6 +25,7 @@ interface BackfillOptions {
   partitionsPerRun: string;
   wait: boolean;
   json?: boolean;
+  config?: string;
 }
 
 async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -65,6 +66,7 @@ export function registerBackfill(program: Command): void {
     .option("--skip <mode>", "none | existing | fresh", "none")
     .option("--concurrency <n>", "partition runs at once", "2")
     .option("--partitions-per-run <n>", "ordered backfills: consecutive partitions planned as one run", "12")
+    .option("--config <file.json>", "run configuration by asset key, validated by each asset's config schema")
     .option("--no-wait", "start and return the backfill id")
     .option("--json", "print JSON")
     // With the program's positional options: `backfill status <id> --json` is the subcommand's --json.
@@ -84,7 +86,8 @@ export function registerBackfill(program: Command): void {
       const partitions = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
       if (!partitions) throw new RuntimeError("USAGE", "The selected assets are not partitioned: nothing to backfill.", { hint: "Use `materia materialize` for unpartitioned assets." });
       partitions.keysInRange(options.from, options.to);
-      const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency, partitionsPerRun };
+      const runConfig = runConfigFromArgs(definitions, options.config, assets);
+      const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency, partitionsPerRun, ...(runConfig ? { config: runConfig } : {}) };
       const { config } = cliRuntime();
       await withTemporalSession(config, async (session) => {
         const handle = await startBackfill(session.client, config.temporal.taskQueue, input);

@@ -14,7 +14,7 @@ import { isRunSummary } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson, renderTable } from "../table";
 import { withTemporalSession } from "../temporal-session";
-import { requirePartitions, targetAssets } from "../usage";
+import { requirePartitions, runConfigFromArgs, targetAssets } from "../usage";
 import { failureCause, failureSummary, rethrowWithCause } from "../workflow-failure";
 
 interface MaterializeOptions {
@@ -24,6 +24,7 @@ interface MaterializeOptions {
   wait?: boolean;
   inProcess?: boolean;
   json?: boolean;
+  config?: string;
 }
 
 export function registerMaterialize(program: Command): void {
@@ -35,6 +36,7 @@ export function registerMaterialize(program: Command): void {
     .option("--partition <key>", "a partition key (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .option("--wait", "wait for the run and print its steps")
     .option("--in-process", "run here, without Temporal (no durability)")
+    .option("--config <file.json>", "run configuration by asset key, validated by each asset's config schema")
     .option("--json", "print JSON")
     .action(async (options: MaterializeOptions) => {
       const { config, log } = cliRuntime();
@@ -46,10 +48,11 @@ export function registerMaterialize(program: Command): void {
       const assets = targetAssets(definitions, target);
       requirePartitions(definitions, assets, options.partition);
       buildPlan(definitions.graph, { assets, partitions: options.partition });
+      const runConfig = runConfigFromArgs(definitions, options.config, assets);
 
       if (options.inProcess) {
         const { env, teardown } = await cliEnvironment(config, log);
-        const result = await materialize(definitions, { ...target, partitions: options.partition, env }).finally(teardown);
+        const result = await materialize(definitions, { ...target, partitions: options.partition, env, ...(runConfig ? { config: runConfig } : {}) }).finally(teardown);
         if (options.json) printJson(result);
         else console.log(renderTable(["step", "status", "rows", "ms"], result.steps.map((s) => [s.id, s.status, s.outputs.reduce((n, o) => n + o.rowCount, 0), s.durationMs])));
         process.exitCode = result.status === "succeeded" ? EXIT.ok : EXIT.failure;
@@ -57,7 +60,7 @@ export function registerMaterialize(program: Command): void {
       }
 
       await withTemporalSession(config, async (session) => {
-        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition });
+        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition, ...(runConfig ? { config: runConfig } : {}) });
         const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
         if (!options.wait) {
           if (options.json) printJson({ workflowId, link });

@@ -78,10 +78,21 @@ interface AssetCommonSpec {
   allowEmpty?: boolean;
 }
 
-export interface AssetSpec extends AssetCommonSpec {
+/** A schema for run configuration (a zod schema, or anything with `parse`). */
+export interface RunConfigSchema<C> {
+  parse(input: unknown): C;
+}
+
+export interface AssetSpec<C = unknown> extends AssetCommonSpec {
   key: string;
   checks?: CheckSpec[];
-  materialize: (ctx: MaterializeContext) => Promise<MaterializeResult>;
+  /**
+   * Run configuration: a run or backfill may carry `config: { "<key>": {...} }`,
+   * validated by this schema when the run is planned; the config used is
+   * recorded in the manifest and is part of the partition's logical version.
+   */
+  config?: RunConfigSchema<C>;
+  materialize: (ctx: MaterializeContext<C>) => Promise<MaterializeResult>;
 }
 
 export interface AssetOutputSpec {
@@ -93,11 +104,13 @@ export interface AssetOutputSpec {
   allowEmpty?: boolean;
 }
 
-export interface MultiAssetSpec extends AssetCommonSpec {
+export interface MultiAssetSpec<C = unknown> extends AssetCommonSpec {
   /** The step's name, e.g. `ttb/process_colas`. */
   name: string;
   outputs: AssetOutputSpec[];
-  materialize: (ctx: MaterializeContext) => Promise<MultiMaterializeResult>;
+  /** Run configuration of the step, keyed by the step's name in a run's `config`. */
+  config?: RunConfigSchema<C>;
+  materialize: (ctx: MaterializeContext<C>) => Promise<MultiMaterializeResult>;
 }
 
 export interface ObserveContext {
@@ -140,6 +153,7 @@ export interface AssetDefinition extends NormalizedCommon {
   readonly type: "asset";
   key: string;
   checks: CheckSpec[];
+  config: RunConfigSchema<unknown> | undefined;
   materialize: (ctx: MaterializeContext) => Promise<MaterializeResult>;
 }
 
@@ -147,6 +161,7 @@ export interface MultiAssetDefinition extends NormalizedCommon {
   readonly type: "multi";
   name: string;
   outputs: Array<Required<Pick<AssetOutputSpec, "key">> & AssetOutputSpec & { checks: CheckSpec[] }>;
+  config: RunConfigSchema<unknown> | undefined;
   materialize: (ctx: MaterializeContext) => Promise<MultiMaterializeResult>;
 }
 
@@ -233,7 +248,7 @@ function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string
   };
 }
 
-export function defineAsset(spec: AssetSpec): AssetDefinition {
+export function defineAsset<C = unknown>(spec: AssetSpec<C>): AssetDefinition {
   validateAssetKey(spec.key);
   if (typeof spec.materialize !== "function") {
     throw new DefinitionError(`Asset "${spec.key}" has no materialize function.`);
@@ -243,11 +258,13 @@ export function defineAsset(spec: AssetSpec): AssetDefinition {
     key: spec.key,
     ...normalizeCommon(spec.key, spec, spec.key),
     checks: [...(spec.checks ?? [])],
-    materialize: spec.materialize,
+    config: spec.config,
+    // The step validated ctx.config with this asset's schema, so it is a C.
+    materialize: spec.materialize as (ctx: MaterializeContext) => Promise<MaterializeResult>,
   };
 }
 
-export function defineMultiAsset(spec: MultiAssetSpec): MultiAssetDefinition {
+export function defineMultiAsset<C = unknown>(spec: MultiAssetSpec<C>): MultiAssetDefinition {
   validateAssetKey(spec.name, "multi-asset name");
   if (!Array.isArray(spec.outputs) || spec.outputs.length === 0) {
     throw new DefinitionError(`Multi-asset "${spec.name}" declares no outputs.`, { hint: "List the assets it produces in `outputs`." });
@@ -267,7 +284,8 @@ export function defineMultiAsset(spec: MultiAssetSpec): MultiAssetDefinition {
     name: spec.name,
     ...normalizeCommon(spec.name, spec, firstOutput),
     outputs: spec.outputs.map((output) => ({ ...output, checks: [...(output.checks ?? [])] })),
-    materialize: spec.materialize,
+    config: spec.config,
+    materialize: spec.materialize as (ctx: MaterializeContext) => Promise<MultiMaterializeResult>,
   };
 }
 

@@ -38,8 +38,14 @@ export interface ObjectReader {
   localPath(key: string): Promise<string>;
 }
 
-export interface MaterializeContext {
+export interface MaterializeContext<C = unknown> {
   runId: string;
+  /**
+   * This run's configuration of the asset, validated by its `config` schema
+   * when the run was planned (from the run's `config: { "<asset key>": {...} }`,
+   * `--config file.json` on the CLI); the schema's defaults when the run gives none.
+   */
+  config: C;
   /** The asset key (for a multi-asset step: the step name). */
   assetKey: string;
   /** Undefined for unpartitioned assets. */
@@ -59,7 +65,7 @@ export interface MaterializeContext {
   signal: AbortSignal;
   /** Add metadata recorded on the manifest (small JSON values). */
   addMetadata(metadata: Record<string, unknown>): void;
-  /** Free-form resources passed to the executor. */
+  /** The code location's resources, by name (read them with `resource.from(ctx)`). */
   resources: Record<string, unknown>;
 }
 

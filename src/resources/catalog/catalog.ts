@@ -35,6 +35,8 @@ export interface PublishInput {
   startedAt: Date;
   checks: CheckResult[];
   metadata: Record<string, unknown>;
+  /** The run's config of this step, when it had any: recorded, and part of the logical version. */
+  runConfig?: unknown;
 }
 
 export interface MaterializationSummary {
@@ -70,7 +72,7 @@ export class Catalog {
       asset: input.asset,
       partition: input.partition,
       dataVersion: sha256,
-      logicalVersion: logicalVersion(input.codeVersion, input.upstream),
+      logicalVersion: logicalVersion(input.codeVersion, input.upstream, input.runConfig),
       dataKey: key,
       rowCount: input.rowCount,
       bytes,
@@ -83,6 +85,7 @@ export class Catalog {
       durationMs: publishedAt.getTime() - input.startedAt.getTime(),
       checks: input.checks,
       metadata: input.metadata,
+      ...(input.runConfig !== undefined ? { runConfig: input.runConfig } : {}),
       history: !previous ? [] : unchanged ? previous.history : [versionOf(previous), ...previous.history].slice(0, MANIFEST_HISTORY_LIMIT),
     };
     await this.store.putJson(manifestKey(input.asset, input.partition), manifest);
@@ -175,9 +178,19 @@ export class Catalog {
 }
 
 /** hash(code version + upstream data versions), order-independent. */
-export function logicalVersion(codeVersion: string, upstream: UpstreamVersion[]): string {
+/** hash(code version, upstream data versions[, run config]): a run without config hashes as it always did. */
+export function logicalVersion(codeVersion: string, upstream: UpstreamVersion[], runConfig?: unknown): string {
   const parts = upstream.map((u) => `${u.asset}\u0000${u.partition ?? ""}\u0000${u.dataVersion}`).sort();
-  return createHash("sha256").update(codeVersion).update("\u0001").update(parts.join("\u0001")).digest("hex");
+  const hash = createHash("sha256").update(codeVersion).update("\u0001").update(parts.join("\u0001"));
+  if (runConfig !== undefined) hash.update("\u0002").update(stableJson(runConfig));
+  return hash.digest("hex");
+}
+
+/** JSON with object keys sorted: the same config always hashes the same. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  return JSON.stringify(value) ?? "null";
 }
 
 async function fileDigest(path: string): Promise<{ sha256: string; bytes: number }> {

@@ -58,6 +58,8 @@ export interface Manifest extends ManifestVersion {
   durationMs: number;
   checks: CheckResult[];
   metadata: Record<string, unknown>;
+  /** The run configuration this version was made with (when the step has a config schema and the run gave one). */
+  runConfig?: unknown;
   /** Earlier versions, newest first, bounded (their data objects are kept for rollback). */
   history: ManifestVersion[];
 }

@@ -6,7 +6,7 @@ import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import type { AssetStep, Definitions, RetrySpec, TimeoutSpec } from "../../core";
 import { MateriaError } from "../../core";
-import { partitionContext, planRun, runStepRidingOutOutages, type ExecutionEnvironment } from "../../execution";
+import { partitionContext, planRun, runStepRidingOutOutages, validateRunConfig, type ExecutionEnvironment } from "../../execution";
 import { planAlertsForChecks, planStepRecoveredAlert, type AlertsRuntime } from "./alerts";
 import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, STEP_HEARTBEAT_TIMEOUT, type RunInput, type RunPlan, type StepActivityOptions, type StepFailureDetails, type StepSummary } from "../shared";
 
@@ -21,6 +21,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
         const job = input.job !== undefined ? definitions.job(input.job) : undefined;
         const plan = await planRun(definitions, env.catalog, { ...(input.job !== undefined ? { job: input.job } : {}), ...(input.selection !== undefined ? { selection: input.selection } : {}), partitions }, undefined, env.log);
         const steps = [...new Set(plan.steps.map((s) => s.step))].map((name) => definitions.graph.step(name));
+        validateRunConfig(definitions, steps.map((step) => step.name), input.config);
         return {
           job: job?.name,
           assets: [...new Set(plan.steps.flatMap((s) => s.assets))].sort(),
@@ -28,13 +29,14 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
           steps: plan.steps,
           options: Object.fromEntries(steps.map((step) => [step.name, stepActivityOptions(step)])),
           maxConcurrentSteps: input.maxConcurrentSteps ?? job?.maxConcurrentSteps ?? 4,
+          ...(input.config ? { config: input.config } : {}),
         };
       } catch (error) {
         throw asFailure(error, true);
       }
     },
 
-    async executeStep(request: { runId: string; step: string; partition: string | null }): Promise<StepSummary> {
+    async executeStep(request: { runId: string; step: string; partition: string | null; config?: unknown }): Promise<StepSummary> {
       const context = Context.current();
       const started = Date.now();
       // Heartbeat on a timer: long DuckDB work stays visibly alive, and cancellation reaches us.

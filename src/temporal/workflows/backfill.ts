@@ -89,8 +89,12 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
   return summary;
 }
 
-function targetOf(state: BackfillState): { job?: string; selection?: string } {
-  return { ...(state.input.job !== undefined ? { job: state.input.job } : {}), ...(state.input.selection !== undefined ? { selection: state.input.selection } : {}) };
+function targetOf(state: BackfillState): { job?: string; selection?: string; config?: Record<string, unknown> } {
+  return {
+    ...(state.input.job !== undefined ? { job: state.input.job } : {}),
+    ...(state.input.selection !== undefined ? { selection: state.input.selection } : {}),
+    ...(state.input.config !== undefined ? { config: state.input.config } : {}),
+  };
 }
 
 async function runWindow(state: BackfillState, window: string[]): Promise<void> {
@@ -108,7 +112,7 @@ async function runWindow(state: BackfillState, window: string[]): Promise<void> 
  * published. `recount`: the partitions were counted done before (a look-ahead
  * re-run): only a failure changes the counts.
  */
-async function runPartitions(state: BackfillState, target: { job?: string; selection?: string }, partitions: string[], options: { recount?: boolean } = {}): Promise<void> {
+async function runPartitions(state: BackfillState, target: { job?: string; selection?: string; config?: Record<string, unknown> }, partitions: string[], options: { recount?: boolean } = {}): Promise<void> {
   const workflowId = runWorkflowId(target, partitions);
   let summary: RunSummary | undefined;
   let message = "run failed";

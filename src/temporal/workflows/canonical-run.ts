@@ -15,10 +15,11 @@ import { runWorkflow } from "./run";
 // A short heartbeat timeout: following a run moves to another worker within seconds when this one is killed.
 const { awaitRun } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "7 days", heartbeatTimeout: "15 seconds", retry: { maximumAttempts: 10, initialInterval: "1 second" } });
 
-type Target = Pick<RunInput, "job" | "selection">;
+type Target = Pick<RunInput, "job" | "selection" | "config">;
 
 function childOptions(target: Target, partitions: string[], parentClosePolicy: ParentClosePolicy) {
   return {
+    // The id leaves the config out: one run per partition at a time, whatever its config.
     workflowId: runWorkflowId(target, partitions),
     args: [{ ...target, partitions }] as [RunInput],
     parentClosePolicy,

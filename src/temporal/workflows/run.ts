@@ -134,7 +134,8 @@ async function runOne(plan: RunPlan, step: PlannedStep): Promise<StepSummary> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      const summary = await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition });
+      const config = plan.config?.[step.step];
+      const summary = await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition, ...(config !== undefined ? { config } : {}) });
       if (summary.alerts) await sendPlannedAlerts(summary.alerts, `${workflowInfo().runId}:${step.id}`);
       return summary;
     } catch (error) {
