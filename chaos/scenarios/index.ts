@@ -1,6 +1,7 @@
 /** Every scenario, in the order the suite runs them (the runner's arguments are their names). */
 import type { Scenario } from "../scenario";
+import { minioOutage } from "./minio-outage";
 import { serverKill } from "./server-kill";
 import { workerKill } from "./worker-kill";
 
-export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill];
+export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill, minioOutage];
