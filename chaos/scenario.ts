@@ -29,6 +29,7 @@ export interface ScenarioResult {
   seconds: number;
   figures: Array<[string, Figure]>;
   problems: string[];
+  details: string[];
   /** Where its state and logs are (kept only when it failed). */
   dir: string;
 }
@@ -49,5 +50,5 @@ export async function runScenario(scenario: Scenario, options: SuiteOptions): Pr
   }
   const ok = lab.problems.length === 0;
   if (ok) rmSync(lab.dir, { recursive: true, force: true });
-  return { name: scenario.name, title: scenario.title, ok, seconds: (Date.now() - started) / 1000, figures: [...lab.figures], problems: lab.problems, dir: lab.dir };
+  return { name: scenario.name, title: scenario.title, ok, seconds: (Date.now() - started) / 1000, figures: [...lab.figures], problems: lab.problems, details: lab.details, dir: lab.dir };
 }

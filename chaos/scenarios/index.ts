@@ -1,7 +1,8 @@
 /** Every scenario, in the order the suite runs them (the runner's arguments are their names). */
 import type { Scenario } from "../scenario";
+import { badFiles } from "./bad-files";
 import { minioOutage } from "./minio-outage";
 import { serverKill } from "./server-kill";
 import { workerKill } from "./worker-kill";
 
-export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill, minioOutage];
+export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill, minioOutage, badFiles];

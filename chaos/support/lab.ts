@@ -19,6 +19,8 @@ export class Lab {
   readonly logDir: string;
   readonly figures = new Map<string, Figure>();
   readonly problems: string[] = [];
+  /** Lines printed under the table (too long for a row). */
+  readonly details: string[] = [];
   readonly processes: ChaosProcess[] = [];
   private counter = 0;
 
@@ -43,6 +45,10 @@ export class Lab {
 
   figure(name: string, value: Figure): void {
     this.figures.set(name, value);
+  }
+
+  detail(text: string): void {
+    this.details.push(text);
   }
 
   /** Record a broken expectation (the scenario fails) and go on. */

@@ -61,6 +61,13 @@ export async function inspectLake(store: ObjectStore, outputs: readonly AssetPar
   return report;
 }
 
+/** The current manifests of `outputs`, by label (without reading the data). */
+export async function readManifests(store: ObjectStore, outputs: readonly AssetPartition[]): Promise<Map<string, Manifest | undefined>> {
+  const manifests = new Map<string, Manifest | undefined>();
+  for (const output of outputs) manifests.set(label(output), await store.getJson<Manifest>(manifestKey(output.asset, output.partition)));
+  return manifests;
+}
+
 /** sha256 and size of an object, streamed; undefined when it does not exist. */
 export async function objectDigest(store: ObjectStore, key: string): Promise<{ sha256: string; bytes: number } | undefined> {
   if ((await store.head(key)) === undefined) return undefined;
