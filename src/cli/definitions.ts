@@ -60,13 +60,19 @@ export function cliDefinitions(): Definitions {
   return loadDefinitionsFrom(cliCodeLocation().definitionsPath);
 }
 
-/** The task queue the selected location declares, if any (a workspace gives each location its own). */
-export function declaredTaskQueue(): string | undefined {
+/** The selected location's name and the task queue it declares, if a project is here (commands that need one say so themselves). */
+export function declaredLocation(): { name: string; taskQueue: string | undefined } | undefined {
   try {
-    return cliCodeLocation().taskQueue;
+    const location = cliCodeLocation();
+    return { name: location.name, taskQueue: location.taskQueue };
   } catch {
-    return undefined; // no project here: commands that need one say so themselves
+    return undefined;
   }
+}
+
+/** Every code location of the project (a workspace's, or the one). */
+export function cliCodeLocations(): CodeLocation[] {
+  return resolveProjectLocations(selection.definitions !== undefined ? { definitions: selection.definitions } : {}).locations;
 }
 
 /** What a command that runs steps needs: the definitions, an environment with their resources built, and a teardown. */

@@ -6,7 +6,7 @@
 import { loadConfig, SECRET_SETTINGS, type MateriaConfig } from "../config";
 import { createLogger, type Logger } from "../utils/logger";
 import { failureCause, WorkflowCauseError } from "./workflow-failure";
-import { declaredTaskQueue } from "./definitions";
+import { declaredLocation } from "./definitions";
 
 export interface CliRuntime {
   config: MateriaConfig;
@@ -15,8 +15,9 @@ export interface CliRuntime {
 
 export function cliRuntime(): CliRuntime {
   const loaded = loadConfig();
-  const taskQueue = declaredTaskQueue();
-  const config = taskQueue === undefined ? loaded : { ...loaded, temporal: { ...loaded.temporal, taskQueue } };
+  // A workspace's location brings its own task queue and name; a single location keeps the configured ones.
+  const location = process.env.MATERIA_LOCATION === undefined ? declaredLocation() : undefined;
+  const config = location === undefined ? loaded : { ...loaded, temporal: { ...loaded.temporal, taskQueue: location.taskQueue ?? loaded.temporal.taskQueue, location: location.taskQueue === undefined ? loaded.temporal.location : location.name } };
   const log = createLogger({
     level: config.log.level,
     format: config.log.format,

@@ -34,6 +34,8 @@ export interface MateriaConfig {
     address: string | undefined;
     namespace: string;
     taskQueue: string;
+    /** The code location this process serves (MATERIA_LOCATION). */
+    location: string;
     apiKey: string | undefined;
     embeddedPort: number;
     uiPort: number;
@@ -113,6 +115,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MateriaConfig {
       address: get("TEMPORAL_ADDRESS"),
       namespace: get("TEMPORAL_NAMESPACE"),
       taskQueue: get("MATERIA_TASK_QUEUE"),
+      location: get("MATERIA_LOCATION"),
       apiKey: get("TEMPORAL_API_KEY"),
       embeddedPort: get("MATERIA_TEMPORAL_PORT"),
       uiPort,

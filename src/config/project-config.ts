@@ -64,6 +64,23 @@ export function resolveProjectLocations(options: { cwd?: string; definitions?: s
   }
   const base = dirname(configFile);
   const config = parsed.data;
-  const locations = "locations" in config ? config.locations : [{ name: config.name ?? "default", definitions: config.definitions, taskQueue: config.taskQueue }];
-  return { configFile, locations: locations.map((l) => ({ name: l.name, definitionsPath: resolve(base, l.definitions), taskQueue: l.taskQueue })) };
+  const workspace = "locations" in config;
+  const locations = workspace ? config.locations : [{ name: config.name ?? "default", definitions: config.definitions, taskQueue: config.taskQueue }];
+  // In a workspace every location has its own queue (its workers have only its code); one location uses MATERIA_TASK_QUEUE.
+  const resolved = locations.map((l) => ({ name: l.name, definitionsPath: resolve(base, l.definitions), taskQueue: l.taskQueue ?? (workspace ? `materia-${l.name}` : undefined) }));
+  for (const [what, key] of [["name", (l: CodeLocation) => l.name], ["task queue", (l: CodeLocation) => l.taskQueue]] as const) {
+    const seen = new Map<string, string>();
+    for (const location of resolved) {
+      const value = key(location);
+      if (value === undefined) continue;
+      const other = seen.get(value);
+      if (other !== undefined) {
+        throw new UserModuleError("CONFIG", shown, `code locations "${other}" and "${location.name}" have the same ${what} "${value}".`, {
+          hint: what === "name" ? "Give each location its own name." : "Give each location its own taskQueue: a worker polling it has only its own location's code.",
+        });
+      }
+      seen.set(value, location.name);
+    }
+  }
+  return { configFile, locations: resolved };
 }

@@ -75,6 +75,14 @@ export const SETTINGS = [
   { env: "TEMPORAL_NAMESPACE", schema: z.string().min(1), default: "default", example: "materia-prod", description: "Temporal namespace." },
   { env: "TEMPORAL_API_KEY", schema: z.string().min(1).optional(), example: "tcld-…", description: "API key for Temporal Cloud.", secret: true },
   { env: "MATERIA_TASK_QUEUE", schema: z.string().min(1), default: "materia", example: "materia", description: "Task queue the workers poll." },
+  {
+    env: "MATERIA_LOCATION",
+    schema: z.string().regex(/^[a-z][a-z0-9_-]*$/, "must be a code location name (lowercase, digits, - and _)"),
+    reveal: true,
+    default: "default",
+    example: "shop",
+    description: "The code location a worker serves (a workspace's materia.config.ts names them; `materia dev` sets it); runs carry it as the search attribute MateriaLocation.",
+  },
   { env: "MATERIA_TEMPORAL_PORT", schema: port, reveal: true, default: "7233", example: "7233", description: "gRPC port of the embedded dev server." },
   { env: "MATERIA_TEMPORAL_UI_PORT", schema: port, reveal: true, default: "8233", example: "8233", description: "Web UI port of the embedded dev server." },
   {

@@ -27,6 +27,8 @@ export interface ExecutionEnvironment {
   leaseTtlMs?: number;
   /** How long a step waits out an object-store outage before failing (MATERIA_INFRA_RETRY_SECONDS). */
   outageWindowMs: number;
+  /** The code location served (MATERIA_LOCATION): runs are labelled with it. */
+  location: string;
 }
 
 export function storeFromConfig(config: MateriaConfig): ObjectStore {
@@ -56,5 +58,6 @@ export function createExecutionEnvironment(config: MateriaConfig, log: Logger, o
     log,
     resources: options.resources ?? {},
     outageWindowMs: config.worker.infraRetrySeconds * 1000,
+    location: config.temporal.location,
   };
 }

@@ -40,6 +40,8 @@ export interface BackfillPlan {
   ordered: boolean;
   /** Consecutive partitions per run: 1 unless ordered. */
   partitionsPerRun: number;
+  /** The code location whose worker planned it (MateriaLocation). */
+  location?: string;
   /**
    * Selection of the assets that read later partitions (and their downstream):
    * re-run for a window's last partition once the next window has published.

@@ -57,6 +57,8 @@ export interface RunPlan {
   maxConcurrentSteps: number;
   /** The run's config, validated; each step gets its own entry. */
   config?: Record<string, unknown>;
+  /** The code location whose worker planned it (MateriaLocation). */
+  location?: string;
 }
 
 export type StepStatus = "published" | "blocked" | "failed" | "skipped" | "cancelled";

@@ -59,7 +59,9 @@ export function importUserModule(file: string, what: string): Record<string, unk
       // A typed error (a graph error, a bad definition) thrown while the module ran: keep its type and hint.
       const at = projectFrame(error, path) ?? shown;
       const typed = error as Error & { hint?: string; code?: string };
-      throw new UserModuleError(MODEL_ERRORS.has(typed.code ?? "") ? "USAGE" : "CONFIG", at, `${typed.name}: ${typed.message}`, { ...(typed.hint ? { hint: typed.hint } : {}), cause: error });
+      // Refused definitions are bad usage (2); a refused materia.config is bad configuration (4).
+      const refusedDefinitions = what !== "materia.config" && MODEL_ERRORS.has(typed.code ?? "");
+      throw new UserModuleError(refusedDefinitions ? "USAGE" : "CONFIG", at, `${typed.name}: ${typed.message}`, { ...(typed.hint ? { hint: typed.hint } : {}), cause: error });
     }
     const message = error instanceof Error ? error.message : String(error);
     const at = syntaxLocation(message) ?? (error instanceof Error ? projectFrame(error, path) : undefined) ?? shown;

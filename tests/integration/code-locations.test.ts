@@ -86,4 +86,30 @@ describe("a user's project, loaded through its materia.config.ts", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  describe("a workspace of code locations", () => {
+    const other = DEFINITIONS.replace(/shop\//g, "ops/").replace("shop_monthly", "ops_monthly");
+    const workspace = (locations: string) => `import { defineConfig } from "materia";\nexport default defineConfig({ locations: ${locations} });\n`;
+    const two = workspace('[{ name: "shop", definitions: "./shop/definitions.ts" }, { name: "ops", definitions: "./ops/definitions.ts" }]');
+
+    it("serves each location on its own task queue; commands say which one they mean", () => {
+      const dir = project({ "materia.config.ts": two, "shop/definitions.ts": DEFINITIONS, "ops/definitions.ts": other });
+      const ops = materia(dir, ["assets", "list", "--json", "--location", "ops"]);
+      expect(ops.stderr).toBe("");
+      expect((JSON.parse(ops.stdout) as Array<{ key: string }>).map((a) => a.key)).toEqual(["ops/orders", "ops/totals"]);
+      const ambiguous = materia(dir, ["assets", "list"]);
+      expect(ambiguous.code).toBe(2);
+      expect(ambiguous.stderr).toMatch(/2 code locations; say which one with --location[\s\S]*--location shop \| ops/);
+    });
+
+    it.each([
+      ["the same task queue", 4, { "materia.config.ts": workspace('[{ name: "shop", definitions: "./shop/definitions.ts", taskQueue: "q" }, { name: "ops", definitions: "./ops/definitions.ts", taskQueue: "q" }]'), "shop/definitions.ts": DEFINITIONS, "ops/definitions.ts": other }, ["assets", "list", "--location", "ops"], /task queue "q"/],
+      ["the same asset key", 2, { "materia.config.ts": two, "shop/definitions.ts": DEFINITIONS, "ops/definitions.ts": DEFINITIONS }, ["dev"], /Asset "shop\/orders" is declared by code locations "shop" and "ops"/],
+    ])("two locations with %s: one clear error, exit %s, nothing started", (_what, code, files, args, message) => {
+      const dir = project(files as Record<string, string>);
+      const result = materia(dir, args as string[], { SHOP_GREETING: "hi" });
+      expect(result.code).toBe(code);
+      expect(result.stderr).toMatch(message);
+    });
+  });
 });

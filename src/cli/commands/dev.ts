@@ -1,44 +1,67 @@
 /**
- * `materia dev`: the embedded Temporal dev server (or TEMPORAL_ADDRESS) and
- * a worker for the project's code location that restarts when its files
+ * `materia dev`: the embedded Temporal dev server (or TEMPORAL_ADDRESS) and,
+ * for each code location of the project (one, or a workspace's several, or
+ * the one `--location` names), a worker that restarts when its files
  * change; prints the Web UI address; Ctrl-C stops all.
  */
 import { dirname } from "node:path";
 import type { Command } from "commander";
+import { findProjectConfig, type CodeLocation } from "../../config";
+import { loadDefinitionsFrom } from "../../execution";
 import { ensureTemporal } from "../../temporal/dev-server";
-import { cliCodeLocation } from "../definitions";
+import { RuntimeError } from "../../utils/errors";
+import { cliCodeLocation, cliCodeLocations } from "../definitions";
 import { DevWorker } from "../dev-supervisor";
 import { cliRuntime } from "../runtime";
-import { findProjectConfig } from "../../config";
 
 export function registerDev(program: Command): void {
   program
     .command("dev")
-    .description("Start the embedded Temporal dev server and a worker that reloads on code changes; Ctrl-C stops both")
-    .action(async () => {
+    .description("Start the embedded Temporal dev server and a worker per code location that reloads on code changes; Ctrl-C stops all")
+    .action(async (options: { location?: string }) => {
       const { config, log } = cliRuntime();
-      const location = cliCodeLocation();
+      const locations = options.location !== undefined ? [cliCodeLocation()] : cliCodeLocations();
+      assertDistinctAssets(locations);
       const temporal = await ensureTemporal(config, log);
       const configFile = findProjectConfig(process.cwd());
-      const worker = new DevWorker({
-        definitionsPath: location.definitionsPath,
-        watchDirs: configFile ? [dirname(configFile)].filter((dir) => !location.definitionsPath.startsWith(dir)) : [],
-        env: { ...process.env, TEMPORAL_ADDRESS: temporal.address, MATERIA_TASK_QUEUE: config.temporal.taskQueue },
-        cli: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
+      const workers = locations.map((location) => {
+        const taskQueue = location.taskQueue ?? config.temporal.taskQueue;
+        console.log(`materia dev: location "${location.name}": ${location.definitionsPath}, task queue "${taskQueue}"`);
+        return new DevWorker({
+          definitionsPath: location.definitionsPath,
+          watchDirs: configFile && !location.definitionsPath.startsWith(dirname(configFile)) ? [dirname(configFile)] : [],
+          env: { ...process.env, TEMPORAL_ADDRESS: temporal.address, MATERIA_TASK_QUEUE: taskQueue, MATERIA_LOCATION: location.name },
+          cli: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
+        });
       });
       try {
-        console.log(`materia dev: Temporal at ${temporal.address}, task queue "${config.temporal.taskQueue}"`);
+        console.log(`materia dev: Temporal at ${temporal.address}`);
         if (temporal.uiUrl) console.log(`materia dev: Web UI ${temporal.uiUrl}`);
-        console.log(`materia dev: serving ${location.definitionsPath}; saving a file there restarts the worker; Ctrl-C stops all`);
-        worker.start();
+        console.log("materia dev: saving a file of a location restarts its worker; Ctrl-C stops all");
+        for (const worker of workers) worker.start();
         await new Promise<void>((resolve) => {
           process.once("SIGINT", resolve);
           process.once("SIGTERM", resolve);
         });
         console.log("materia dev: stopping");
       } finally {
-        await worker.stop();
+        await Promise.all(workers.map((worker) => worker.stop()));
         await temporal.stop();
       }
     });
+}
+
+/** One asset key, one location: two would write the same manifests from different code. */
+function assertDistinctAssets(locations: CodeLocation[]): void {
+  if (locations.length < 2) return;
+  const owner = new Map<string, string>();
+  for (const location of locations) {
+    for (const key of loadDefinitionsFrom(location.definitionsPath).graph.keys()) {
+      const other = owner.get(key);
+      if (other !== undefined) {
+        throw new RuntimeError("USAGE", `Asset "${key}" is declared by code locations "${other}" and "${location.name}".`, { hint: "An asset belongs to one location: rename it or remove it from one of them." });
+      }
+      owner.set(key, location.name);
+    }
+  }
 }

@@ -114,6 +114,7 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
           skipped,
           ordered,
           partitionsPerRun: ordered ? Math.max(1, Math.min(input.partitionsPerRun ?? DEFAULT_PARTITIONS_PER_RUN, MAX_PARTITIONS_PER_RUN)) : 1,
+          location: env.location,
           ...(lookAhead.length > 0 ? { lookAheadSelection: lookAhead.map((key) => `key:${key}`).join(" or ") } : {}),
         };
       } catch (error) {

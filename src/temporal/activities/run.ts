@@ -30,6 +30,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
           options: Object.fromEntries(steps.map((step) => [step.name, stepActivityOptions(step)])),
           maxConcurrentSteps: input.maxConcurrentSteps ?? job?.maxConcurrentSteps ?? 4,
           ...(input.config ? { config: input.config } : {}),
+          location: env.location,
         };
       } catch (error) {
         throw asFailure(error, true);

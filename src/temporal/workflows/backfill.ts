@@ -30,7 +30,7 @@ import {
   type BackfillState,
   type BackfillSummary,
 } from "../backfill-shared";
-import { MATERIA_JOB, MATERIA_KIND } from "../search-attributes";
+import { MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION } from "../search-attributes";
 import { RUN_FAILED_ERROR, runWorkflowId, type RunSummary } from "../shared";
 import { runOrJoin } from "./canonical-run";
 
@@ -48,7 +48,11 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
   setHandler(resumeBackfillSignal, () => void (paused = false));
   setHandler(backfillProgressQuery, (): BackfillProgress => progress(state, running, paused));
   state ??= { input, plan: await planBackfill(input), next: 0, done: 0, failed: 0, failures: [], startedAt: new Date().toISOString() };
-  upsertSearchAttributes([{ key: MATERIA_KIND, value: "backfill" }, ...(state.plan.job ? [{ key: MATERIA_JOB, value: state.plan.job }] : [])]);
+  upsertSearchAttributes([
+    { key: MATERIA_KIND, value: "backfill" },
+    ...(state.plan.job ? [{ key: MATERIA_JOB, value: state.plan.job }] : []),
+    ...(state.plan.location ? [{ key: MATERIA_LOCATION, value: state.plan.location }] : []),
+  ]);
 
   const limit = state.plan.ordered ? 1 : Math.max(1, Math.min(input.maxConcurrentRuns ?? 2, 100));
   const windowSize = state.plan.partitionsPerRun ?? 1;

@@ -20,7 +20,7 @@ import { msToNumber } from "@temporalio/common/lib/time";
 import type { AlertActivities } from "../activities/alerts";
 import type { RunActivities } from "../activities/run";
 import { sendPlannedAlerts } from "./alert";
-import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_PARTITION } from "../search-attributes";
+import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION, MATERIA_PARTITION } from "../search-attributes";
 import {
   CHECK_FAILED_ERROR,
   RUN_FAILED_ERROR,
@@ -56,6 +56,7 @@ export async function runWorkflow(input: RunInput): Promise<RunSummary> {
   upsertSearchAttributes([
     { key: MATERIA_ASSETS, value: plan.assets },
     { key: MATERIA_KIND, value: "run" },
+    ...(plan.location ? [{ key: MATERIA_LOCATION, value: plan.location }] : []),
     ...(plan.job ? [{ key: MATERIA_JOB, value: plan.job }] : []),
     ...(plan.partitions.length === 1 ? [{ key: MATERIA_PARTITION, value: plan.partitions[0]! }] : []),
   ]);
