@@ -3,6 +3,7 @@ import type { Scenario } from "../scenario";
 import { badFiles } from "./bad-files";
 import { minioOutage } from "./minio-outage";
 import { serverKill } from "./server-kill";
+import { simultaneousTriggers } from "./simultaneous-triggers";
 import { workerKill } from "./worker-kill";
 
-export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill, minioOutage, badFiles];
+export const SCENARIOS: readonly Scenario[] = [workerKill, serverKill, minioOutage, badFiles, simultaneousTriggers];
