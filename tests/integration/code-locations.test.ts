@@ -80,7 +80,7 @@ describe("a user's project, loaded through its materia.config.ts", () => {
     ["a graph that does not build", 2, { "materia.config.ts": CONFIG, "src/definitions.ts": DEFINITIONS.replace('deps: ["shop/orders"]', 'deps: ["shop/order"]') }, [], /src\/definitions\.ts:\d+:\d+: AssetGraphError: .*unknown asset "shop\/order"[\s\S]*hint: did you mean "shop\/orders"/],
     ["a resource setting that is missing", 4, { "materia.config.ts": CONFIG, "src/definitions.ts": DEFINITIONS }, ["materialize", "--job", "shop_monthly", "--partition", "2025-02", "--in-process"], /Resource "greeting" could not be set up: SHOP_GREETING:/],
   ])("%s: one clear error, exit %s", (_what, code, files, args, message) => {
-    const dir = project(files as Record<string, string>);
+    const dir = project(files);
     const result = materia(dir, (args as string[]).length > 0 ? (args as string[]) : ["assets", "list"]);
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);
@@ -106,8 +106,8 @@ describe("a user's project, loaded through its materia.config.ts", () => {
       ["the same task queue", 4, { "materia.config.ts": workspace('[{ name: "shop", definitions: "./shop/definitions.ts", taskQueue: "q" }, { name: "ops", definitions: "./ops/definitions.ts", taskQueue: "q" }]'), "shop/definitions.ts": DEFINITIONS, "ops/definitions.ts": other }, ["assets", "list", "--location", "ops"], /task queue "q"/],
       ["the same asset key", 2, { "materia.config.ts": two, "shop/definitions.ts": DEFINITIONS, "ops/definitions.ts": DEFINITIONS }, ["dev"], /Asset "shop\/orders" is declared by code locations "shop" and "ops"/],
     ])("two locations with %s: one clear error, exit %s, nothing started", (_what, code, files, args, message) => {
-      const dir = project(files as Record<string, string>);
-      const result = materia(dir, args as string[], { SHOP_GREETING: "hi" });
+      const dir = project(files);
+      const result = materia(dir, args, { SHOP_GREETING: "hi" });
       expect(result.code).toBe(code);
       expect(result.stderr).toMatch(message);
     });
