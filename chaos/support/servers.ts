@@ -5,7 +5,8 @@
  * MinIO (data folder kept). Same binaries and flags as materia's own
  * embedded stack (src/temporal/dev-server.ts, src/resources/dev-stack/minio.ts).
  */
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Connection } from "@temporalio/client";
 import { createBucket, type MinioCredentials } from "../../src/resources/dev-stack/minio";
 import { DEV_SERVER_TYPE_NAMES, MATERIA_SEARCH_ATTRIBUTES } from "../../src/temporal/search-attributes";
@@ -44,6 +45,7 @@ export class TemporalServer {
   }
 
   static async start(lab: Lab, dbFile = join(lab.dir, "temporal.sqlite")): Promise<TemporalServer> {
+    mkdirSync(dirname(dbFile), { recursive: true });
     const server = new TemporalServer(lab, await findFreePort(), await findFreePort(), dbFile);
     await server.startAgain();
     return server;
