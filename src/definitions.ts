@@ -11,6 +11,9 @@ import { ttbChecks } from "./checks/ttb";
 import { exampleJob, exampleSchedule } from "./jobs/example";
 import { marketJob, marketLandingSensor, marketSchedule } from "./jobs/market";
 import { ttbJobs, ttbSchedules, ttbSensors } from "./jobs/ttb";
+import { exampleGenerator } from "./assets/example/generator";
+import { marketGenerator } from "./assets/market/generator";
+import { ttbGenerator } from "./assets/ttb/generator";
 
 let cached: Definitions | undefined;
 
@@ -21,6 +24,8 @@ export function loadDefinitions(): Definitions {
     jobs: [exampleJob, marketJob, ...ttbJobs],
     schedules: [exampleSchedule, marketSchedule, ...ttbSchedules],
     sensors: [marketLandingSensor, ...ttbSensors],
+    // Sample data (`materia generate <name>`); each one's demo is what `npm start` backfills.
+    generators: [exampleGenerator, ttbGenerator, marketGenerator],
   });
   return cached;
 }

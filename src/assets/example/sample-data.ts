@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDbSession, quoteLiteral, type DuckDbSettings } from "../../resources/duckdb";
-import type { ObjectStore } from "../../resources/object-store";
+import type { LandingWriter } from "../../core";
 import { EXAMPLE_MONTHS, landingKey } from "./assets";
 
-export async function writeExampleLanding(store: ObjectStore, months: string[], duckdb: DuckDbSettings): Promise<void> {
+export async function writeExampleLanding(store: LandingWriter, months: string[], duckdb: DuckDbSettings): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "materia-example-"));
   const db = await DuckDbSession.open(duckdb);
   try {

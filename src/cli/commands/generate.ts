@@ -31,6 +31,7 @@ export function registerGenerate(program: Command): void {
     .option("--from <key>", "first partition")
     .option("--to <key>", "last partition (inclusive)")
     .allowUnknownOption()
+    .allowExcessArguments(true)
     .action(async (name: string | undefined, options: GenerateOptions, command: Command) => {
       const definitions = cliDefinitions();
       const generators = [...definitions.generators.values()];

@@ -11,7 +11,7 @@ import type { PartitionsDefinition } from "../partitions/types";
 /** Where a generator writes: the object store's writing half. */
 export interface LandingWriter {
   readonly description: string;
-  putBytes(key: string, data: Uint8Array | string): Promise<unknown>;
+  putBytes(key: string, data: Uint8Array | string, opts?: { contentType?: string }): Promise<unknown>;
   putFile(key: string, localPath: string, opts?: { contentType?: string }): Promise<unknown>;
   list(prefix: string): Promise<Array<{ key: string; size: number }>>;
 }

@@ -8,7 +8,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDbSession, type DuckDbSettings } from "../../../resources/duckdb";
-import type { ObjectStore } from "../../../resources/object-store";
+import type { LandingWriter } from "../../../core";
 import { landingKey, MARKET_MONTHS } from "../layout";
 import { vendorFileSql } from "./file-sql";
 import { DEFAULT_DEFECT_RATES, monthSetupSql, type DefectRates } from "./month-sql";
@@ -22,7 +22,7 @@ export interface GeneratedMonth {
 }
 
 export interface GenerateMarketOptions {
-  store: ObjectStore;
+  store: LandingWriter;
   /** First month, `YYYY-MM`. */
   from: string;
   /** Last month, inclusive. */
@@ -57,7 +57,7 @@ export async function generateMarketMonths(options: GenerateMarketOptions): Prom
   return generated;
 }
 
-async function generateMonth(db: DuckDbSession, store: ObjectStore, month: string, file: string, defects: DefectRates): Promise<GeneratedMonth> {
+async function generateMonth(db: DuckDbSession, store: LandingWriter, month: string, file: string, defects: DefectRates): Promise<GeneratedMonth> {
   const { start, end } = MARKET_MONTHS.timeWindow(month);
   await db.run(monthSetupSql(month, start, end));
   const [copied] = await db.all<{ Count: bigint }>(vendorFileSql(month, file, defects));

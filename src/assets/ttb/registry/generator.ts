@@ -8,7 +8,7 @@
  * approved up to ten years earlier (re-emitted with EXPIRED, SURRENDERED or
  * REVOKED), plus duplicates within and across days at the configured rates.
  */
-import type { ObjectStore } from "../../../resources/object-store";
+import type { LandingWriter } from "../../../core";
 import type { ColaStatus } from "../reference";
 import { applyMess, DEFAULT_DEFECT_RATES, type DefectRates } from "./mess";
 import { PURPOSE, choose, pick, unit } from "./random";
@@ -29,7 +29,7 @@ export interface GenerateProgress {
 }
 
 export interface GenerateTtbOptions {
-  store: ObjectStore;
+  store: LandingWriter;
   /** First month, YYYY-MM. */
   from: string;
   /** Last month, YYYY-MM (inclusive). */
