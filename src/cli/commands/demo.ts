@@ -77,6 +77,9 @@ export function registerDemo(program: Command): void {
             await running;
           }
         } finally {
+          // Also when a pipeline threw: the worker lets go of its connection before it is closed (else the close error hides the real one).
+          if (worker.getState() === "RUNNING") worker.shutdown();
+          await running.catch(() => undefined);
           await close();
         }
       } finally {
