@@ -6,7 +6,6 @@
  * unless it failed (then the logs are kept and their folder is printed).
  */
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { Lab, type Figure } from "./support/lab";
 
 export interface SuiteOptions {
@@ -32,10 +31,6 @@ export interface ScenarioResult {
   details: string[];
   /** Where its state and logs are (kept only when it failed). */
   dir: string;
-}
-
-export function marketCacheDir(options: SuiteOptions): string {
-  return join(options.root, "market-cache");
 }
 
 export async function runScenario(scenario: Scenario, options: SuiteOptions): Promise<ScenarioResult> {

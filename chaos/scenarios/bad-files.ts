@@ -9,13 +9,12 @@
  */
 import { createHash } from "node:crypto";
 import { landingKey as marketLandingKey } from "../../src/assets/market";
-import { generateTtbMonths } from "../../src/assets/ttb";
 import { loadDefinitions } from "../../src/definitions";
 import type { ObjectStore } from "../../src/resources/object-store";
 import type { RunSummary } from "../../src/temporal/shared";
-import { marketCacheDir, type Scenario } from "../scenario";
+import type { Scenario } from "../scenario";
 import { badMarketFiles, badTtbDayFiles, type BadFile } from "../support/bad-files";
-import { cachedMarketFile, deliverMarketMonths } from "../support/deliveries";
+import { cachedMarketFiles, deliverMarketMonths, generateLanding } from "../support/deliveries";
 import type { Lab } from "../support/lab";
 import { jobOutputs, label, objectDigest, readManifests, type AssetPartition } from "../support/lake";
 import { runMateria, runMateriaOk, startWorker, type Settings } from "../support/materia";
@@ -41,14 +40,14 @@ export const badFiles: Scenario = {
     const stack = await startStack(lab);
     try {
       await startWorker(lab, stack.settings);
-      await deliverMarketMonths(stack.store, marketCacheDir(options), [MARKET_MONTH]);
-      await generateTtbMonths({ store: stack.store, from: TTB_MONTH, to: TTB_MONTH });
+      await deliverMarketMonths(stack.store, options.root, [MARKET_MONTH]);
+      await generateLanding(lab, stack.settings, "ttb", [TTB_MONTH]);
       await runMateriaOk(lab, ["materialize", "--job", "market_monthly", "--partition", MARKET_MONTH, "--wait"], stack.settings, 600_000);
       await runMateriaOk(lab, ["materialize", "--job", "ttb_monthly", "--partition", TTB_MONTH, "--wait"], stack.settings, 600_000);
 
       const outcomes: Outcome[] = [];
       const marketKey = marketLandingKey(MARKET_MONTH);
-      for (const bad of await badMarketFiles(await cachedMarketFile(marketCacheDir(options), MARKET_MONTH), lab.dir)) {
+      for (const bad of await badMarketFiles((await cachedMarketFiles(options.root, [MARKET_MONTH]))[0]!, lab.dir)) {
         outcomes.push(await redeliver(lab, stack.store, stack.settings, { job: "market_monthly", partition: MARKET_MONTH, key: marketKey, bad, restore: undefined }));
       }
       const dayFiles = (await stack.store.list(`landing/ttb/${TTB_MONTH}-`)).map((o) => o.key);

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { EXAMPLE_MONTHS } from "../../src/assets/example";
 import type { Scenario } from "../scenario";
-import { deliverExampleMonths } from "../support/deliveries";
+import { generateLanding } from "../support/deliveries";
 import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
 import { startMateria, startWorker } from "../support/materia";
 import { startStack } from "../support/stack";
@@ -26,7 +26,7 @@ export const minioOutage: Scenario = {
     const stack = await startStack(lab, { s3: { credentials: { accessKeyId: `chaos${randomBytes(4).toString("hex")}`, secretAccessKey: randomBytes(18).toString("base64url") } } });
     const minio = stack.minio!;
     try {
-      await deliverExampleMonths(stack.store, months, lab.dir);
+      await generateLanding(lab, stack.settings, "example", months);
       const workers = await Promise.all([startWorker(lab, stack.settings, "worker-a"), startWorker(lab, stack.settings, "worker-b")]);
       const backfill = await startMateria(lab, "cli-backfill", ["backfill", "--job", JOB, "--from", months[0]!, "--to", months.at(-1)!, "--concurrency", "1"], stack.settings);
       lab.figure("months", months.length);

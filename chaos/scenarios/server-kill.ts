@@ -9,7 +9,7 @@
 import { EXAMPLE_MONTHS } from "../../src/assets/example";
 import { runWorkflowId } from "../../src/temporal/shared";
 import type { Scenario } from "../scenario";
-import { deliverExampleMonths } from "../support/deliveries";
+import { generateLanding } from "../support/deliveries";
 import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
 import { startMateria, startWorker } from "../support/materia";
 import { executionsOf, startStack } from "../support/stack";
@@ -25,7 +25,7 @@ export const serverKill: Scenario = {
     const months = EXAMPLE_MONTHS.keys().slice(0, options.small ? 8 : 18);
     const stack = await startStack(lab);
     try {
-      await deliverExampleMonths(stack.store, months, lab.dir);
+      await generateLanding(lab, stack.settings, "example", months);
       const workers = await Promise.all([startWorker(lab, stack.settings, "worker-a"), startWorker(lab, stack.settings, "worker-b")]);
       const backfill = await startMateria(lab, "cli-backfill", ["backfill", "--job", JOB, "--from", months[0]!, "--to", months.at(-1)!, "--concurrency", "1"], stack.settings);
       lab.figure("months", months.length);

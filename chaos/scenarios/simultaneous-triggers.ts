@@ -13,7 +13,7 @@
 import { Lease } from "../../src/resources/catalog";
 import { runWorkflowId, type RunSummary } from "../../src/temporal/shared";
 import type { Scenario } from "../scenario";
-import { deliverExampleMonths } from "../support/deliveries";
+import { generateLanding } from "../support/deliveries";
 import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
 import { logRecords, runMateria, startWorker } from "../support/materia";
 import { executionsOf, startStack } from "../support/stack";
@@ -29,7 +29,7 @@ export const simultaneousTriggers: Scenario = {
   async run(lab) {
     const stack = await startStack(lab);
     try {
-      await deliverExampleMonths(stack.store, [PARTITION], lab.dir);
+      await generateLanding(lab, stack.settings, "example", [PARTITION]);
       const worker = await startWorker(lab, stack.settings);
       const workflowId = runWorkflowId({ job: JOB }, [PARTITION]);
       const holder = await Lease.acquire(stack.store, "example/page_views", PARTITION, "chaos-holder", { ttlMs: 600_000 });

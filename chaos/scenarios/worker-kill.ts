@@ -6,7 +6,7 @@
  * costs the step's lost progress plus the time until it runs again
  * elsewhere, which must stay within RECOVERY_LIMIT_S.
  */
-import { marketCacheDir, type Scenario } from "../scenario";
+import type { Scenario } from "../scenario";
 import { deliverMarketMonths, marketMonths } from "../support/deliveries";
 import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
 import { startMateria, startWorker } from "../support/materia";
@@ -28,7 +28,7 @@ export const workerKill: Scenario = {
     const months = marketMonths("2024-01", options.small ? "2024-02" : "2024-04");
     const stack = await startStack(lab);
     try {
-      await deliverMarketMonths(stack.store, marketCacheDir(options), months);
+      await deliverMarketMonths(stack.store, options.root, months);
       const workers: ChaosProcess[] = await Promise.all([startWorker(lab, stack.settings, "worker-a"), startWorker(lab, stack.settings, "worker-b")]);
       const began = Date.now();
       const backfill = await startMateria(lab, "cli-backfill", ["backfill", "--job", JOB, "--from", months[0]!, "--to", months.at(-1)!], stack.settings);
