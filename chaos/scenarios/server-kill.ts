@@ -49,7 +49,8 @@ export const serverKill: Scenario = {
       lab.figure("CLI exit", status.code ?? `signal ${status.signal}`);
       lab.figure("done after restart s", Math.round((Date.now() - killedAt) / 1000));
       if (status.code !== 0) lab.problem(`the CLI watcher exited ${status.code ?? status.signal}:\n${backfill.output().slice(-1500)}`);
-      lab.figure("CLI reconnected", backfill.output().includes("reconnected to Temporal") ? "yes" : "no outage seen");
+      // A short outage is ridden out by the client's own retries; a long one by the CLI's reconnects (it says so).
+      lab.figure("CLI reconnects", backfill.output().includes("reconnected to Temporal") ? "yes" : "none needed");
       const final = /backfill succeeded: (\d+) done/.exec(backfill.stdout());
       if (!final || Number(final[1]) !== months.length) lab.problem(`the CLI did not print the final result for ${months.length} partitions:\n${backfill.output().slice(-1000)}`);
 
