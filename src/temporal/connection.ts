@@ -31,7 +31,9 @@ export async function connectTemporal(config: MateriaConfig, options: { timeoutM
   if (config.temporal.address === undefined) {
     return connectTemporalAt(temporalAddress(config), options);
   }
-  const { connectionOptions } = loadClientConnectConfig();
+  // Empty variables are unset, as materia's own settings treat them: Temporal's loader would take `TEMPORAL_API_KEY=` as a key and turn TLS on.
+  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+  const { connectionOptions } = loadClientConnectConfig({ overrideEnvVars: env });
   return connectTemporalAt(config.temporal.address, {
     ...options,
     connectionOptions: { ...connectionOptions, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) },
