@@ -49,7 +49,7 @@ export function storeOf(lab: Lab, settings: Settings): ObjectStore {
 
 export function startMateria(lab: Lab, name: string, args: string[], settings: Settings): Promise<ChaosProcess> {
   // From the checkout's root, where its materia.config.ts names the shipped pipelines.
-  return lab.start(name, process.execPath, ["--import", TSX_LOADER, CLI, ...args], materiaEnv(lab, settings), { cwd: ROOT });
+  return lab.start(name, process.execPath, ["--conditions=materia-source", "--import", TSX_LOADER, CLI, ...args], materiaEnv(lab, settings), { cwd: ROOT });
 }
 
 export interface CliResult {

@@ -27,14 +27,16 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 describe("the packed package in a project of its own", () => {
   it("init, install, test, run in-process, run through materia dev, reload on change", async () => {
     const work = mkdtempSync(join(tmpdir(), "materia-pack-"));
-    const packed = execFileSync(NPM, ["pack", "--silent", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60_000 }).trim().split("\n").pop()!;
+    const packEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "NODE_OPTIONS"));
+    const packed = execFileSync(NPM, ["pack", "--silent", "--pack-destination", work], { cwd: ROOT, env: packEnv, encoding: "utf8", timeout: 10 * 60_000 }).trim().split("\n").pop()!;
     const tarball = join(work, packed);
 
-    const init = run(NPM, ["exec", "--yes", "--package", tarball, "--", "materia", "init", "demo"], work);
+    const init = run(NPM, ["exec", "--yes", "--package", tarball, "--", "materia", "init", "demo"], work, packEnv);
     expect(init.out).toContain("wrote a project to demo");
     const project = join(work, "demo");
     // No MATERIA_*, TEMPORAL_* or test settings of this process leak into the project.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(MATERIA_|TEMPORAL_|AWS_)/.test(key)));
+    // Nor the source condition the test setup gives this checkout's processes: the project uses the installed package.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(MATERIA_|TEMPORAL_|AWS_|NODE_OPTIONS$)/.test(key)));
     const install = run(NPM, ["install", "--no-audit", "--no-fund", tarball], project, env);
     expect(install.code).toBe(0);
 

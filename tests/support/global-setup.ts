@@ -47,6 +47,9 @@ export default async function globalSetup(): Promise<void> {
   });
 
   Object.assign(process.env, {
+    // Processes the tests start (the CLI and workers, from source through tsx, which runs a child node) resolve
+    // "materia" to this checkout's sources, like Jest's moduleNameMapper: nothing depends on a build in dist/.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=materia-source"].filter(Boolean).join(" "),
     MATERIA_TEST_HOME: home,
     MATERIA_TEST_TEMPORAL_ADDRESS: temporal.address,
     MATERIA_TEST_TEMPORAL_UI_URL: temporal.uiUrl,
