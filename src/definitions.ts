@@ -2,18 +2,15 @@
  * The one registry of everything the worker and the CLI serve. Validated on
  * load: a broken graph fails here, with a typed error, not at 3 a.m.
  */
-import { defineDefinitions, type Definitions } from "./core";
-import { exampleAssets } from "./assets/example";
-import { marketAssets } from "./assets/market";
-import { ttbAssets } from "./assets/ttb";
+import { defineDefinitions, type Definitions } from "materia";
+import { exampleAssets, exampleGenerator } from "./assets/example";
+import { marketAssets, marketGenerator } from "./assets/market";
+import { ttbAssets, ttbGenerator } from "./assets/ttb";
 import { marketChecks } from "./checks/market";
 import { ttbChecks } from "./checks/ttb";
 import { exampleJob, exampleSchedule } from "./jobs/example";
 import { marketJob, marketLandingSensor, marketSchedule } from "./jobs/market";
 import { ttbJobs, ttbSchedules, ttbSensors } from "./jobs/ttb";
-import { exampleGenerator } from "./assets/example/generator";
-import { marketGenerator } from "./assets/market/generator";
-import { ttbGenerator } from "./assets/ttb/generator";
 
 let cached: Definitions | undefined;
 

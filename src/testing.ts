@@ -8,13 +8,18 @@
  *   const run = await materialize(definitions, { selection: "*", partition: "2025-01", lake });
  *   expect(run.status).toBe("succeeded");
  *   expect(await lake.rows("shop/orders", "2025-01")).toHaveLength(3);
+ *
+ * A generator the definitions contribute runs as `materia generate` runs it:
+ *
+ *   await runGenerator(shopGenerator, { lake, from: "2025-01", to: "2025-03" });
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "./config";
-import { normalizeCheck, type CheckDefinition, type CheckOutcome, type CheckSpec, type Definitions } from "./core";
+import { normalizeCheck, type CheckDefinition, type CheckOutcome, type CheckSpec, type Definitions, type GeneratorDefinition, type LandingWriter } from "./core";
 import { createExecutionEnvironment, materialize as materializeInProcess, runChecks, type ExecutionEnvironment } from "./execution";
+import { runGenerator as runGeneratorInProcess } from "./execution/generate";
 import { DuckDbSession, quoteLiteral } from "./resources/duckdb";
 import { createObjectStore } from "./resources/object-store";
 import { createLogger } from "./utils/logger";
@@ -136,6 +141,49 @@ export async function runCheck(check: CheckSpec | CheckDefinition, rows: string,
     return { passed: result!.passed, measured: result!.measured, threshold: result!.threshold, failingCount: result!.failingCount ?? 0, failingRows: result!.failingSample, message: result!.message ?? undefined };
   } finally {
     await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface RunGeneratorOptions {
+  /** First and last partition (inclusive), as `--from` and `--to`. */
+  from: string;
+  to: string;
+  /** Declared flags to set, e.g. `["clean"]` for `--clean`. */
+  flags?: string[];
+  /** Where to write: a temporary lake (default: a new one), or any store. */
+  lake?: TemporaryLake;
+  store?: LandingWriter;
+  progress?: (done: number, total: number, label: string) => void;
+}
+
+/**
+ * Run a generator as `materia generate <name> --from --to` does: its own
+ * DuckDB session and scratch folder, removed afterwards. Returns what it
+ * reported, the partitions it was given, and the lake it wrote to (when
+ * not given a store).
+ */
+export async function runGenerator(
+  generator: GeneratorDefinition,
+  options: RunGeneratorOptions,
+): Promise<{ files: number; rows?: number; partitions: string[]; lake: TemporaryLake | undefined }> {
+  const lake = options.store === undefined ? (options.lake ?? temporaryLake()) : undefined;
+  const store = options.store ?? createObjectStore(lake!.storageUrl);
+  const dir = mkdtempSync(join(tmpdir(), "materia-test-generate-"));
+  const env = testEnvironment(dir, `file://${join(dir, "lake")}`, {});
+  const partitions = generator.partitions.keysInRange(options.from, options.to);
+  try {
+    const result = await runGeneratorInProcess(generator, {
+      store,
+      partitions,
+      flags: options.flags ?? [],
+      duckdb: env.duckdb,
+      scratchRoot: env.scratchRoot,
+      log: env.log,
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
+    return { ...result, partitions, lake };
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }

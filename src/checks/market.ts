@@ -3,8 +3,8 @@
  * over the staged output (the view `output`); tables the step left in its
  * DuckDB session (e.g. the vendor rows) are visible too.
  */
-import { fileRecordsSql, RAW_TABLES } from "../assets/market/sql/raw-bars";
-import { defineCheck, rejectRate, rowCount, type CheckDefinition, type CheckSpec } from "../core";
+import { defineCheck, rejectRate, rowCount, type CheckDefinition, type CheckSpec } from "materia";
+import { fileRecordsSql, RAW_TABLES } from "../assets/market";
 
 /** Above this share of refused rows a vendor file is held back as a bad delivery (the previous month stays published). */
 export const MAX_VENDOR_REJECT_RATE = 0.05;

@@ -3,8 +3,7 @@
  * defineDefinitions). Blocking checks keep bad data unpublished: the last
  * good version stays in place and downstream steps are skipped.
  */
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckOutcome } from "../core";
-import { acceptedValues, freshness, unique } from "../core/checks";
+import { acceptedValues, defineCheck, freshness, unique, type CheckContext, type CheckDefinition, type CheckOutcome } from "materia";
 
 const STATUSES = ["APPROVED", "EXPIRED", "SURRENDERED", "REVOKED"];
 const APPLICATION_TYPES = ["LABEL_APPROVAL", "CERTIFICATE_OF_EXEMPTION", "DISTINCTIVE_BOTTLE_APPROVAL", "RESUBMISSION_AFTER_REJECTION"];

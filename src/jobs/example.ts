@@ -1,5 +1,5 @@
 /** The example pipeline's job and monthly schedule. */
-import { defineJob, defineSchedule } from "../core";
+import { defineJob, defineSchedule } from "materia";
 
 export const exampleJob = defineJob({
   name: "example_monthly",

@@ -3,7 +3,7 @@
  * previous month) and the landing sensor (a new or re-delivered vendor file →
  * a run of that month, once per file version).
  */
-import { defineJob, defineSchedule, landingSensor } from "../core";
+import { defineJob, defineSchedule, landingSensor } from "materia";
 import { LANDING_PREFIX, monthOfLandingKey } from "../assets/market";
 
 export const MARKET_JOB = "market_monthly";

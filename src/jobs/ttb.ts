@@ -3,7 +3,7 @@
  * month, and a landing sensor that runs a month when one of its day files
  * arrives or is re-delivered.
  */
-import { defineJob, defineSchedule, landingSensor, type SensorContext, type SensorResult } from "../core";
+import { defineJob, defineSchedule, landingSensor, type SensorContext, type SensorResult } from "materia";
 import { LANDING_PREFIX, monthOfLandingKey, TTB_MONTHS } from "../assets/ttb";
 
 export const ttbMonthlyJob = defineJob({

@@ -3,8 +3,9 @@
  * data in the landing area, a backfill of the pipeline's monthly job, every
  * asset published for every month with its checks recorded.
  */
-import { generateMarketMonths } from "../../src/assets/market/vendor";
-import { generateTtbMonths } from "../../src/assets/ttb";
+import { runGenerator } from "materia/testing";
+import { marketGenerator } from "../../src/assets/market";
+import { ttbGenerator } from "../../src/assets/ttb";
 import { loadDefinitions } from "../../src/definitions";
 import { followBackfill, startBackfill } from "../../src/cli/backfill-progress";
 import { assetStatuses, materialize, partitionContext } from "../../src/execution";
@@ -54,7 +55,7 @@ describe("the shipped pipelines through Temporal", () => {
 
   it("TTB: six months from registry extracts to facts", async () => {
     const months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"];
-    await generateTtbMonths({ store: harness.env.store, from: months[0]!, to: months[5]! });
+    await runGenerator(ttbGenerator, { store: harness.env.store, from: months[0]!, to: months[5]! });
     const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { job: "ttb_monthly", from: months[0], to: months[5], maxConcurrentRuns: 2 });
     const summary = await followBackfill(handle, { bar: false });
     expect(summary).toMatchObject({ status: "succeeded", done: 6, failed: 0 });
@@ -73,7 +74,7 @@ describe("the shipped pipelines through Temporal", () => {
 
   it("market: three months from vendor files to the training set, in windows of two months, labels complete across windows", async () => {
     const months = ["2025-08", "2025-09", "2025-10"];
-    await generateMarketMonths({ store: harness.env.store, from: months[0]!, to: months[2]! });
+    await runGenerator(marketGenerator, { store: harness.env.store, from: months[0]!, to: months[2]! });
     // Windows [08, 09] and [10]: labels of 09 read 10's bars, so they re-run once the second window published.
     const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { job: "market_monthly", from: months[0], to: months[2], partitionsPerRun: 2 });
     const summary = await followBackfill(handle, { bar: false });

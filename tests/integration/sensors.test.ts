@@ -1,5 +1,6 @@
 import { defineDefinitions, landingSensor } from "../../src/core";
-import { exampleAssets, writeExampleLanding } from "../../src/assets/example";
+import { runGenerator } from "materia/testing";
+import { exampleAssets, exampleGenerator } from "../../src/assets/example";
 import { exampleJob } from "../../src/jobs/example";
 import { syncSensors, sensorWorkflowId } from "../../src/temporal/sensors";
 import { startHarness, type Harness } from "../support/temporal-harness";
@@ -41,15 +42,15 @@ describe("the landing sensor on the real Temporal dev server", () => {
   it("launches exactly one run per new vendor file, including after a worker restart", async () => {
     harness = await startHarness(definitions);
     const { env, config } = harness;
-    await writeExampleLanding(env.store, ["2025-01"], env.duckdb);
+    await runGenerator(exampleGenerator, { store: env.store, from: "2025-01", to: "2025-01" });
     await syncSensors(harness.client, definitions, config.temporal.taskQueue);
     await waitForPublished("2025-01");
-    await writeExampleLanding(env.store, ["2025-02"], env.duckdb);
+    await runGenerator(exampleGenerator, { store: env.store, from: "2025-02", to: "2025-02" });
     await waitForPublished("2025-02");
 
     // Restart the worker: the sensor's cursor lives in its workflow, not in the worker.
     await harness.close();
-    await writeExampleLanding(env.store, ["2025-03"], env.duckdb);
+    await runGenerator(exampleGenerator, { store: env.store, from: "2025-03", to: "2025-03" });
     harness = await startHarness(definitions, { config, env });
     await waitForPublished("2025-03");
     // Three more evaluations: unchanged files must not trigger again.

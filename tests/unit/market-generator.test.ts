@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { landingKey } from "../../src/assets/market";
-import { DEFAULT_DEFECT_RATES, generateMarketMonths } from "../../src/assets/market/vendor";
+import { runGenerator } from "materia/testing";
+import { landingKey, marketGenerator } from "../../src/assets/market";
+import { DEFAULT_DEFECT_RATES } from "../../src/assets/market/vendor";
 import { DuckDbSession, quoteLiteral } from "../../src/resources/duckdb";
 import { createObjectStore } from "../../src/resources/object-store";
 
@@ -13,25 +15,25 @@ function tempStore() {
   return { dir, store: createObjectStore(`file://${join(dir, "lake")}`) };
 }
 
-describe("generateMarketMonths", () => {
+describe("the market generator", () => {
   const first = tempStore();
   let path = "";
   let sha = "";
 
   beforeAll(async () => {
-    const [month] = await generateMarketMonths({ store: first.store, from: MONTH, to: MONTH });
-    sha = month!.sha256;
+    const generated = await runGenerator(marketGenerator, { store: first.store, from: MONTH, to: MONTH });
+    sha = createHash("sha256").update(await first.store.getBytes(landingKey(MONTH))).digest("hex");
     path = await first.store.localPath(landingKey(MONTH), join(first.dir, "scratch"));
-    expect(month).toMatchObject({ month: MONTH, key: landingKey(MONTH) });
-    expect(month!.rows).toBeGreaterThan(550_000);
-    expect(month!.rows).toBeLessThan(700_000);
+    expect(generated).toMatchObject({ files: 1, partitions: [MONTH] });
+    expect(generated.rows).toBeGreaterThan(550_000);
+    expect(generated.rows).toBeLessThan(700_000);
   });
 
   it("regenerates a month byte for byte", async () => {
     const second = tempStore();
     const progress: string[] = [];
-    const [again] = await generateMarketMonths({ store: second.store, from: MONTH, to: MONTH, onProgress: (done, i, total) => progress.push(`${done.month} ${i}/${total}`) });
-    expect(again!.sha256).toBe(sha);
+    await runGenerator(marketGenerator, { store: second.store, from: MONTH, to: MONTH, progress: (done, total, label) => progress.push(`${label.split(" ")[0]} ${done}/${total}`) });
+    expect(createHash("sha256").update(await second.store.getBytes(landingKey(MONTH))).digest("hex")).toBe(sha);
     expect((await second.store.getBytes(landingKey(MONTH))).equals(await first.store.getBytes(landingKey(MONTH)))).toBe(true);
     expect(progress).toEqual([`${MONTH} 1/1`]);
   });
@@ -86,13 +88,12 @@ describe("generateMarketMonths", () => {
     }
   });
 
-  it("writes no defects when asked for none", async () => {
+  it("writes no defects with --clean", async () => {
     const clean = tempStore();
-    const zero = { duplicate: 0, outOfOrder: 0, highBelowLow: 0, nonPositivePrice: 0, malformed: 0 };
-    const [month] = await generateMarketMonths({ store: clean.store, from: "2024-02", to: "2024-02", defects: zero });
+    await runGenerator(marketGenerator, { store: clean.store, from: "2024-02", to: "2024-02", flags: ["clean"] });
     const db = await DuckDbSession.open({ memoryLimit: "512MB", tempDir: join(clean.dir, "spill") });
     try {
-      const file = await clean.store.localPath(month!.key, join(clean.dir, "scratch"));
+      const file = await clean.store.localPath(landingKey("2024-02"), join(clean.dir, "scratch"));
       const [row] = await db.all<{ bad: bigint }>(`
         SELECT count(*) FILTER (WHERE TRY_CAST(close AS BIGINT) IS NULL OR TRY_CAST(high AS BIGINT) < TRY_CAST(low AS BIGINT)) + count(*) - count(DISTINCT (ts_event, symbol)) AS bad
         FROM read_csv(${quoteLiteral(file)}, all_varchar = true, header = true)`);

@@ -7,7 +7,7 @@
  *     → example/page_views (monthly)  → example/daily_views (monthly)
  *                                     → example/top_pages (unpartitioned, all months)
  */
-import { defineAsset, defineSourceAsset, monthlyPartitions } from "../../core";
+import { defineAsset, defineSourceAsset, monthlyPartitions } from "materia";
 
 export const EXAMPLE_MONTHS = monthlyPartitions({ start: "2025-01" });
 

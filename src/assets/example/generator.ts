@@ -1,6 +1,5 @@
 /** `materia generate example`: the example pipeline's page-view CSVs, one per month. */
-import { join } from "node:path";
-import { defineGenerator } from "../../core";
+import { defineGenerator } from "materia";
 import { EXAMPLE_MONTHS } from "./assets";
 import { writeExampleLanding } from "./sample-data";
 
@@ -10,7 +9,7 @@ export const exampleGenerator = defineGenerator({
   partitions: EXAMPLE_MONTHS,
   demo: { job: "example_monthly", from: "2025-01", to: "2025-03" },
   async generate(ctx) {
-    await writeExampleLanding(ctx.store, ctx.partitions, { memoryLimit: "512MB", tempDir: join(ctx.scratchDir, "spill") });
+    await writeExampleLanding(ctx, ctx.partitions);
     ctx.progress(ctx.partitions.length, ctx.partitions.length, ctx.partitions[ctx.partitions.length - 1] ?? "");
     return { files: ctx.partitions.length };
   },

@@ -1,2 +1,3 @@
 export { exampleAssets, EXAMPLE_MONTHS, landingKey } from "./assets";
-export { writeExampleLanding } from "./sample-data";
+export { exampleGenerator } from "./generator";
+export { writeExampleLanding, type ExampleGeneratorContext } from "./sample-data";

@@ -2,7 +2,7 @@
  * Checks of `market/features` that need the feature SQL itself, so they live
  * next to it: the NULL rate after warm-up, and no look-ahead.
  */
-import type { CheckSpec } from "../../core";
+import type { CheckSpec } from "materia";
 import { FEATURE_NAMES, FEATURE_WARM_UP_BARS as WARM_UP_BARS, featuresSql } from "./sql/features";
 const MAX_NULL_RATE = 0.01;
 const LOOK_AHEAD_TOLERANCE = 1e-9;

@@ -1,5 +1,5 @@
 /** Stage 3: front-month bars → 43 features per root and bar (see sql/features.ts). */
-import { defineAsset, timeWindowMapping } from "../../core";
+import { defineAsset, timeWindowMapping } from "materia";
 import { featureNullRateCheck, noLookAheadCheck } from "./feature-checks";
 import { MARKET_MONTHS, requireMonthOf, WIDE_FLOAT_PARQUET } from "./layout";
 import { featuresSql } from "./sql/features";

@@ -1,5 +1,5 @@
 /** Stage 2: raw bars → one front-contract series per root, with the ratio at each roll. */
-import { defineAsset, timeWindowMapping } from "../../core";
+import { defineAsset, timeWindowMapping } from "materia";
 import { MARKET_MONTHS, requireMonthOf } from "./layout";
 import { frontMonthSql } from "./sql/front-month";
 

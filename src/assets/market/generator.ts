@@ -1,6 +1,5 @@
 /** `materia generate market`: deterministic Databento-style ohlcv-1m vendor files, about 600,000 bars a month. */
-import { join } from "node:path";
-import { defineGenerator } from "../../core";
+import { defineGenerator } from "materia";
 import { MARKET_MONTHS } from "./layout";
 import { generateMarketMonths, NO_DEFECTS } from "./vendor";
 
@@ -11,13 +10,9 @@ export const marketGenerator = defineGenerator({
   flags: { clean: "no defects: no duplicates, out-of-order rows, high < low, non-positive prices or malformed fields" },
   demo: { job: "market_monthly", from: "2025-08", to: "2025-10" },
   async generate(ctx) {
-    if (ctx.partitions.length === 0) return { files: 0, rows: 0 };
-    const months = await generateMarketMonths({
-      store: ctx.store,
-      from: ctx.partitions[0]!,
-      to: ctx.partitions[ctx.partitions.length - 1]!,
+    const months = await generateMarketMonths(ctx, {
+      months: ctx.partitions,
       ...(ctx.flags.clean ? { defects: NO_DEFECTS } : {}),
-      duckdb: { tempDir: join(ctx.scratchDir, "spill") },
       onProgress: (done, index, total) => ctx.progress(index, total, `${done.month} · ${done.rows} rows`),
     });
     return { files: months.length, rows: months.reduce((sum, month) => sum + month.rows, 0) };

@@ -10,5 +10,8 @@ import { rawBars, vendorFiles } from "./raw-bars";
 
 export { landingKey, LANDING_PREFIX, MARKET_MONTHS, monthOfLandingKey } from "./layout";
 export { VendorFileError } from "./vendor-file-error";
+export { marketGenerator } from "./generator";
+// What the pipeline's checks read of the raw-bars step: the tables it leaves in its session, the file's own record count.
+export { fileRecordsSql, RAW_TABLES } from "./sql/raw-bars";
 
 export const marketAssets = [vendorFiles, rawBars, frontMonthBars, features, labels, trainingSet];

@@ -1,5 +1,5 @@
 /** Stage 4: front-month bars (+ the features' rv_60) → triple-barrier labels in six modes, with sample weights. */
-import { defineAsset, MaterializeError, timeWindowMapping, type SqlConnection } from "../../core";
+import { defineAsset, MaterializeError, timeWindowMapping, type SqlConnection } from "materia";
 import { MARKET_MONTHS, requireMonthOf, WIDE_FLOAT_PARQUET } from "./layout";
 import { labelRunningSumsSql, labelsSelectSql } from "./sql/label-weights";
 import { labelBarsOutOfOrderSql, labelBarsSql, labelEventsSql, labelTouchesSql } from "./sql/labels";

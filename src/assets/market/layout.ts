@@ -2,7 +2,7 @@
  * Where the vendor's monthly files land and what they look like: shared by
  * the generator (which writes them) and `market/raw_bars` (which reads them).
  */
-import { MaterializeError, monthlyPartitions, type MaterializeContext, type ParquetOptions } from "../../core";
+import { MaterializeError, monthlyPartitions, type MaterializeContext, type ParquetOptions } from "materia";
 
 export const MARKET_MONTHS = monthlyPartitions({ start: "2011-01" });
 

@@ -3,7 +3,7 @@
  * deduplicated) and `market/raw_bars_rejects` (every refused row with its reason).
  * The landing file is only read, never modified.
  */
-import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlConnection } from "../../core";
+import { defineMultiAsset, defineSourceAsset, type MaterializeContext, type SqlConnection } from "materia";
 import { landingKey, MARKET_MONTHS, VENDOR_COLUMNS } from "./layout";
 import { RAW_TABLES, rawBarsSelectSql, readerLinesSql, readVendorFileSql, rejectsSelectSql, validateVendorRowsSql } from "./sql/raw-bars";
 import { VendorFileError } from "./vendor-file-error";

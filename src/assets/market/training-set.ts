@@ -1,5 +1,5 @@
 /** Stage 5: features joined with complete labels, one row per root and bar. */
-import { defineAsset } from "../../core";
+import { defineAsset } from "materia";
 import { MARKET_MONTHS, WIDE_FLOAT_PARQUET } from "./layout";
 import { rowsAlignedSql, trainingSetSql } from "./sql/training-set";
 

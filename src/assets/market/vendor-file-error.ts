@@ -1,4 +1,4 @@
-import { NonRetryableError } from "../../core";
+import { NonRetryableError } from "materia";
 
 /** The month's vendor file cannot be read as an `ohlcv-1m` export at all (wrong header, broken compression, no rows); retrying cannot help. */
 export class VendorFileError extends NonRetryableError {

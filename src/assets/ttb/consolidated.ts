@@ -1,5 +1,5 @@
 /** ttb/consolidated_colas: one row per TTB ID over every published month (see sql/consolidated.ts). */
-import { allMapping, defineAsset } from "../../core";
+import { allMapping, defineAsset } from "materia";
 import { TTB_GROUP } from "./partitions";
 import { consolidatedColasSql } from "./sql/consolidated";
 

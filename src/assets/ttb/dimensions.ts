@@ -1,5 +1,5 @@
 /** The warehouse's dimensions (unpartitioned), rebuilt from ttb/consolidated_colas. */
-import { defineAsset, type AssetDefinition, type MaterializeContext } from "../../core";
+import { defineAsset, type AssetDefinition, type MaterializeContext } from "materia";
 import { TTB_GROUP } from "./partitions";
 import { dimBrandSql, dimCompanySql, dimDateSql, dimOriginSql, dimProductClassSql } from "./sql/dimensions";
 

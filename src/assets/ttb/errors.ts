@@ -1,5 +1,5 @@
 /** Typed failures of the TTB landing area: they name the file and what to do. */
-import { MateriaError, NonRetryableError } from "../../core";
+import { MateriaError, NonRetryableError } from "materia";
 
 /** The landing area holds no usable extract for the month; retrying cannot help. */
 export class TtbLandingError extends NonRetryableError {

@@ -2,7 +2,7 @@
  * Monthly facts. They read the unpartitioned consolidated COLAs and
  * dimensions; the month's time window picks the COLAs completed in it.
  */
-import { defineAsset } from "../../core";
+import { defineAsset } from "materia";
 import { TTB_GROUP, TTB_MONTHS } from "./partitions";
 import { factLabelApprovalsSql, factMonthlySummarySql } from "./sql/facts";
 

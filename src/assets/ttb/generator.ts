@@ -1,5 +1,5 @@
 /** `materia generate ttb`: deterministic TTB COLA registry day files, about 12,000 COLAs a month. */
-import { defineGenerator } from "../../core";
+import { defineGenerator } from "materia";
 import { TTB_MONTHS } from "./partitions";
 import { CLEAN as NO_DEFECTS } from "./registry/mess";
 import { generateTtbMonths } from "./registry/generator";

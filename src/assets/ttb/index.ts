@@ -17,6 +17,7 @@ import { rawColas, registryExtracts } from "./raw";
 export { TTB_GROUP, TTB_MONTHS } from "./partitions";
 export { LANDING_PREFIX, landingDayKey, landingMonthPrefix, monthOfLandingKey } from "./landing";
 export { TtbLandingError, TtbUsageError } from "./errors";
+export { ttbGenerator } from "./generator";
 export { generateTtbMonths, type GenerateTtbOptions, type GenerateProgress } from "./registry/generator";
 export { DEFAULT_DEFECT_RATES, CLEAN as NO_DEFECTS, type DefectRates } from "./registry/mess";
 

@@ -4,7 +4,7 @@
  * (invalid lines with every rule they broke). The staged tables stay in the
  * step's session under the names below, so checks can reconcile them.
  */
-import { defineMultiAsset } from "../../core";
+import { defineMultiAsset } from "materia";
 import { TTB_GROUP, TTB_MONTHS } from "./partitions";
 import { parsedLinesSql, processedColasSql, rejectsSql, statusEventsSql } from "./sql/processed";
 

@@ -6,7 +6,7 @@
  * ttb/raw_colas (monthly): the month's lines as delivered, with file and line.
  */
 import { createHash } from "node:crypto";
-import { defineAsset, defineSourceAsset, type ObjectReader } from "../../core";
+import { defineAsset, defineSourceAsset, type ObjectReader } from "materia";
 import { TtbLandingError } from "./errors";
 import { landingMonthPrefix, monthOfLandingKey } from "./landing";
 import { TTB_GROUP, TTB_MONTHS } from "./partitions";

@@ -6,7 +6,7 @@
  * Speed (measured with EXPLAIN ANALYZE): one sort by (root, ts), then only
  * streaming windows — lags and running sums — as bar-windows.ts explains.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { SESSION_MINUTES } from "../layout";
 import { deepestLevel, level, levelZero, windowExtreme, squared, windowM2, windowSum, type BlockTerm, type ExtremeTerm } from "./bar-windows";
 

@@ -3,7 +3,7 @@
  * The front contract of a session is chosen from the *previous* session's
  * volume only, so the choice never uses information from the session itself.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { PRICE_SCALE } from "../layout";
 
 const SESSIONS_BACK_DAYS = 7;

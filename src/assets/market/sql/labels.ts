@@ -13,7 +13,7 @@
  *    the next 15 bars of the block's first row) and a 15-branch CASE finds
  *    the bar.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { allBarriers, BARRIER_SETS, LABEL_MODES, profitBarrier, stopBarrier, TOUCH_BLOCK, type Barrier } from "./label-modes";
 
 const LONGEST_HORIZON = Math.max(...BARRIER_SETS.map((s) => s.horizon));

@@ -3,7 +3,7 @@
  * validated, prices decoded from fixed point, duplicates removed. A row
  * failing a rule goes to `vendor_rejects` with the first rule it broke.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { PRICE_SCALE, RTYPE_OHLCV_1M, VENDOR_COLUMNS } from "../layout";
 
 /** Tables the step leaves in its session (the reconciliation check reads them). */

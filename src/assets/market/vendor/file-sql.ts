@@ -2,13 +2,13 @@
  * From the `legs` table (see month-sql.ts) to the vendor file: which bars
  * trade, their volume, the calendar spreads, the defects, the CSV layout.
  */
-import { quoteLiteral } from "../../../resources/duckdb";
+import type { SqlConnection } from "materia";
 import { PUBLISHER_GLBX, RTYPE_OHLCV_1M } from "../layout";
 import { uniform, type DefectRates } from "./month-sql";
 
 /** The COPY statement writing the month's rows as zstd-compressed CSV to `path`. */
-export function vendorFileSql(month: string, path: string, defects: DefectRates): string {
-  const seed = quoteLiteral(month);
+export function vendorFileSql(sql: SqlConnection, month: string, path: string, defects: DefectRates): string {
+  const seed = sql.literal(month);
   // Cumulative bands of one uniform per row: each row gets at most one defect.
   const duplicateBelow = defects.duplicate;
   const lateBelow = duplicateBelow + defects.outOfOrder;
@@ -68,6 +68,6 @@ SELECT
   symbol
 FROM written
 ORDER BY file_position, symbol, ts_event, copy_no
-) TO ${quoteLiteral(path)} (FORMAT csv, HEADER, COMPRESSION zstd);
+) TO ${sql.literal(path)} (FORMAT csv, HEADER, COMPRESSION zstd);
 `;
 }

@@ -4,11 +4,9 @@
  * its own key, so any month regenerates byte for byte.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDbSession, type DuckDbSettings } from "../../../resources/duckdb";
-import type { LandingWriter } from "../../../core";
+import type { GeneratorContext } from "materia";
 import { landingKey, MARKET_MONTHS } from "../layout";
 import { vendorFileSql } from "./file-sql";
 import { DEFAULT_DEFECT_RATES, monthSetupSql, type DefectRates } from "./month-sql";
@@ -21,46 +19,35 @@ export interface GeneratedMonth {
   sha256: string;
 }
 
+/** What a month needs from the generator's context: where to write, the DuckDB session the framework opened, a scratch folder. */
+export type MarketGeneratorContext = Pick<GeneratorContext, "store" | "sql" | "scratchDir">;
+
 export interface GenerateMarketOptions {
-  store: LandingWriter;
-  /** First month, `YYYY-MM`. */
-  from: string;
-  /** Last month, inclusive. */
-  to: string;
+  /** The months, `YYYY-MM`, in the order to write them. */
+  months: readonly string[];
   /** Called after each month is uploaded. */
   onProgress?: (done: GeneratedMonth, index: number, total: number) => void;
   /** Per-row defect probabilities; defaults to DEFAULT_DEFECT_RATES. */
   defects?: Partial<DefectRates>;
-  duckdb?: Partial<DuckDbSettings>;
 }
 
-export async function generateMarketMonths(options: GenerateMarketOptions): Promise<GeneratedMonth[]> {
-  const months = MARKET_MONTHS.keysInRange(options.from, options.to);
+export async function generateMarketMonths(ctx: MarketGeneratorContext, options: GenerateMarketOptions): Promise<GeneratedMonth[]> {
   const defects = { ...DEFAULT_DEFECT_RATES, ...options.defects };
-  const scratch = mkdtempSync(join(tmpdir(), "materia-market-vendor-"));
-  const db = await DuckDbSession.open({
-    memoryLimit: options.duckdb?.memoryLimit ?? "1GB",
-    tempDir: options.duckdb?.tempDir ?? join(scratch, "spill"),
-    threads: options.duckdb?.threads,
-  });
   const generated: GeneratedMonth[] = [];
-  try {
-    for (const [index, month] of months.entries()) {
-      const done = await generateMonth(db, options.store, month, join(scratch, `${month}.csv.zst`), defects);
-      generated.push(done);
-      options.onProgress?.(done, index + 1, months.length);
-    }
-  } finally {
-    await db.close();
-    rmSync(scratch, { recursive: true, force: true });
+  for (const [index, month] of options.months.entries()) {
+    const done = await generateMonth(ctx, month, defects);
+    generated.push(done);
+    options.onProgress?.(done, index + 1, options.months.length);
   }
   return generated;
 }
 
-async function generateMonth(db: DuckDbSession, store: LandingWriter, month: string, file: string, defects: DefectRates): Promise<GeneratedMonth> {
+async function generateMonth({ store, sql, scratchDir }: MarketGeneratorContext, month: string, defects: DefectRates): Promise<GeneratedMonth> {
   const { start, end } = MARKET_MONTHS.timeWindow(month);
-  await db.run(monthSetupSql(month, start, end));
-  const [copied] = await db.all<{ Count: bigint }>(vendorFileSql(month, file, defects));
+  const file = join(scratchDir, `${month}.csv.zst`);
+  // The month's tables replace the previous month's in the same session: memory stays at one month's worth.
+  await sql.run(monthSetupSql(sql, month, start, end));
+  const [copied] = await sql.all<{ Count: bigint }>(vendorFileSql(sql, month, file, defects));
   const key = landingKey(month);
   await store.putFile(key, file, { contentType: "application/zstd" });
   const sha256 = await sha256Of(file);

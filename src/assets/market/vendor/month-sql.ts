@@ -7,7 +7,7 @@
  * ends of the month (a Brownian bridge), so consecutive months join up
  * without either having to read the other.
  */
-import { quoteLiteral } from "../../../resources/duckdb";
+import type { SqlConnection } from "materia";
 import { MARKET_ROOTS, PRICE_SCALE, ROLL_DAYS_BEFORE_EXPIRY, SESSION_MINUTES } from "../layout";
 
 /** Probability of each defect per row (applied in this order of bands). */
@@ -32,22 +32,22 @@ function normal(seed: string, ...parts: string[]): string {
   return `(sqrt(-2 * ln(${uniform(seed, ...parts, "'u1'")})) * cos(2 * pi() * ${uniform(seed, ...parts, "'u2'")}))`;
 }
 
-function rootsValues(): string {
+function rootsValues(sql: SqlConnection): string {
   const rows = MARKET_ROOTS.map(
     (r, i) =>
-      `(${quoteLiteral(r.root)}, ${i}, ${r.basePrice}, ${Math.round(r.tick * PRICE_SCALE)}::BIGINT, ${r.minuteSigma}, ${r.carry}, ${r.baseVolume})`,
+      `(${sql.literal(r.root)}, ${i}, ${r.basePrice}, ${Math.round(r.tick * PRICE_SCALE)}::BIGINT, ${r.minuteSigma}, ${r.carry}, ${r.baseVolume})`,
   );
   return `SELECT * FROM (VALUES ${rows.join(",\n    ")}) r(root, root_id, base_price, tick_nanos, minute_sigma, carry, base_volume)`;
 }
 
 /** Statements building `trading_minutes`, `sessions`, `legs` for the month starting at `start`. */
-export function monthSetupSql(month: string, start: Date, end: Date): string {
-  const seed = quoteLiteral(month);
+export function monthSetupSql(sql: SqlConnection, month: string, start: Date, end: Date): string {
+  const seed = sql.literal(month);
   const startEpoch = Math.floor(start.getTime() / 1000);
   const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
   const year = start.getUTCFullYear();
   return `
-CREATE OR REPLACE TEMP TABLE roots AS ${rootsValues()};
+CREATE OR REPLACE TEMP TABLE roots AS ${rootsValues(sql)};
 
 -- Globex minutes: shifting Chicago time by +7 h puts the 17:00 open at midnight,
 -- so the shifted date is the session date and minutes ≥ 1380 are the 16:00–17:00 break.

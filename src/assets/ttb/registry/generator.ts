@@ -8,7 +8,7 @@
  * approved up to ten years earlier (re-emitted with EXPIRED, SURRENDERED or
  * REVOKED), plus duplicates within and across days at the configured rates.
  */
-import type { LandingWriter } from "../../../core";
+import type { LandingWriter } from "materia";
 import type { ColaStatus } from "../reference";
 import { applyMess, DEFAULT_DEFECT_RATES, type DefectRates } from "./mess";
 import { PURPOSE, choose, pick, unit } from "./random";

@@ -4,7 +4,7 @@
  * when the dimension is rebuilt with more months, so facts of earlier
  * months keep pointing at the right rows.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { classTypesValues, originsValues } from "./reference";
 
 /** A stable BIGINT key from natural-key parts (hash is 64-bit unsigned; drop one bit to fit BIGINT). */

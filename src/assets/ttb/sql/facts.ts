@@ -4,7 +4,7 @@
  * valid on the completed date — its current status and filing signal.
  * fact_monthly_summary: counts by family, origin, application type and signal.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { surrogateKey } from "./dimensions";
 
 export interface MonthWindow {

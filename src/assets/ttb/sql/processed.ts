@@ -5,7 +5,7 @@
  * split out as events: the first status a COLA shows in the month, and each
  * later line whose status differs from the one before it.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { APPLICATION_TYPES, CLASS_TYPES, EXTRACT_COLUMNS, RECEIPT_METHODS, STATUSES } from "../reference";
 import { inList, listLiteral } from "./reference";
 

@@ -4,7 +4,7 @@
  * downstream, so a malformed line is kept (and later rejected with a reason)
  * instead of failing the read.
  */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 
 export interface DayFile {
   /** The landing key, e.g. landing/ttb/2024-03-01.jsonl. */

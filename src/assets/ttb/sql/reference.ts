@@ -1,5 +1,5 @@
 /** The reference data as SQL: VALUES lists and IN-lists built through `literal`. */
-import type { SqlConnection } from "../../../core";
+import type { SqlConnection } from "materia";
 import { CLASS_TYPES, ORIGINS } from "../reference";
 
 export function inList(sql: SqlConnection, values: readonly string[]): string {
