@@ -12,16 +12,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
-import { writeExampleLanding } from "../../src/assets/example";
+import { runGenerator } from "materia/testing";
+import { exampleGenerator } from "../../src/assets/example";
 import { loadConfig } from "../../src/config";
 import { createObjectStore } from "../../src/resources/object-store";
 import { startTemporalDevServer, type TemporalStack } from "../../src/temporal/dev-server";
 import { runWorkflowId } from "../../src/temporal/shared";
 import { findFreePort, stopProcess } from "../../src/utils/process";
 import { resolveTool } from "../../src/utils/tools";
+import { tsxArgs } from "../support/child-processes";
 
 const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const CLI = join(ROOT, "src", "cli", "main.ts");
 const OLD_DEFINITIONS_WORKER = join(__dirname, "cli-watchers-old-worker.ts");
 const MINUTE = 60_000;
@@ -36,7 +37,7 @@ interface Child {
 const children = new Set<ChildProcess>();
 
 function startChild(script: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [TSX, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, tsxArgs(script, ...args), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let stdout = "";
   let stderr = "";
@@ -138,7 +139,7 @@ describe("the CLI's watchers", () => {
   it("`materia backfill` carries on through a server restart and reports the final result", async () => {
     await up();
     const store = createObjectStore(lake);
-    await writeExampleLanding(store, ["2025-01", "2025-02"], { memoryLimit: "1GB", threads: 1, tempDir: join(home, "duckdb") });
+    await runGenerator(exampleGenerator, { store, from: "2025-01", to: "2025-02" });
     // No worker yet: the backfill cannot finish before the server goes away.
     const backfill = materia(["backfill", "--job", "example_monthly", "--from", "2025-01", "--to", "2025-02", "--concurrency", "1"], envFor("watchers-restart", { MATERIA_CLI_RECONNECT_SECONDS: "600" }));
     await waitFor("the backfill to start", () => /backfill (materia-backfill:\S+): /.test(backfill.stderr()), 3 * MINUTE, backfill);

@@ -3,12 +3,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireEnv } from "../support/test-config";
+import { tsxArgs } from "../support/child-processes";
 
 const ROOT = join(__dirname, "..", "..");
 const home = mkdtempSync(join(tmpdir(), "materia-cli-"));
 
 function materia(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "src", "cli", "main.ts"), ...args], {
+  const result = spawnSync(process.execPath, tsxArgs(join(ROOT, "src", "cli", "main.ts"), ...args), {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 60_000,

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tsxArgs } from "../support/child-processes";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -26,7 +27,7 @@ function project(files: Record<string, string>): string {
 }
 
 function materia(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ["--conditions=materia-source", join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "src", "cli", "main.ts"), ...args], {
+  const result = spawnSync(process.execPath, tsxArgs(join(ROOT, "src", "cli", "main.ts"), ...args), {
     cwd,
     encoding: "utf8",
     timeout: 120_000,

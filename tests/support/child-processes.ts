@@ -12,6 +12,17 @@ import { waitFor } from "./wait";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+/**
+ * node's arguments to run `file` from source with tsx, "materia" resolving to
+ * this checkout's sources. The condition goes after tsx's own path: tsx hands
+ * node flags given there on to the node process it starts, while one given
+ * before it stays with the launcher (and "materia" would resolve to dist/).
+ */
+export function tsxArgs(file: string, ...args: string[]): string[] {
+  return [TSX, "--conditions=materia-source", file, ...args];
+}
+
 const running = new Set<ChildProcess>();
 
 process.on("exit", () => {
@@ -30,7 +41,7 @@ export interface TestProcess {
 
 /** Run a TypeScript file with tsx in its own process; its stdin stays open so it can tell when this process is gone. */
 export function startTsProcess(file: string, env: Record<string, string>): TestProcess {
-  const child = spawn(process.execPath, [TSX, file], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, tsxArgs(file), { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
   running.add(child);
   child.once("exit", () => running.delete(child));
   let output = "";
