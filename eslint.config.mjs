@@ -18,6 +18,62 @@ const noNodeBuiltins = {
   patterns: [{ group: ["node:*"], message: "Node built-ins are not allowed here." }],
 };
 
+// The layer boundary between the framework and the shipped pipelines (DESIGN.md, "Layers"): pipelines
+// use the framework only through "materia" as a user's project does, and no framework module imports a
+// pipeline. Names repeat inside layers (src/core/checks is not src/checks, src/core/definitions is not
+// src/definitions.ts), so a rule matches only a relative path that climbs exactly to src/ and then
+// enters the other side: one block per folder depth.
+const FRAMEWORK = ["core", "execution", "temporal", "resources", "config", "utils", "cli", "ui", "index", "testing"];
+const PIPELINES = ["assets", "jobs", "checks", "definitions"];
+const MAX_DEPTH = 6;
+
+/** A relative import from `depth` folders below src/ into one of `names` at src/ (`./core`, `../../jobs/x`, `../definitions.js`). */
+function intoSrc(depth, names) {
+  const up = depth === 0 ? "\\./" : `(\\.\\./){${depth}}`;
+  return `^${up}(${names.join("|")})(\\.[cm]?[jt]s)?(/.*)?$`;
+}
+
+/** Globs of the .ts files `depth` folders below src/ in `roots` (a root `x.ts` is a file at depth 0). */
+function filesAt(depth, roots) {
+  return roots.flatMap((root) => (root.endsWith(".ts") ? (depth === 0 ? [`src/${root}`] : []) : depth === 0 ? [] : [`src/${root}/${"*/".repeat(depth - 1)}*.ts`]));
+}
+
+const pipelinesUseTheEntryPoints = (depth) => ({
+  regex: intoSrc(depth, FRAMEWORK),
+  message: 'Pipelines use the framework through "materia" only, as a user\'s project does.',
+});
+const frameworkIgnoresPipelines = (depth) => ({
+  regex: intoSrc(depth, PIPELINES),
+  message: "The framework never imports the shipped pipelines: they are a code location loaded like a user's (materia.config.ts).",
+});
+const coreStaysPure = {
+  group: ["**/../resources", "**/../resources/**", "**/../temporal", "**/../temporal/**", "**/../config", "**/../config/**", "**/../utils", "**/../utils/**", "**/../execution", "**/../execution/**", "**/../cli", "**/../cli/**"],
+  message: "core/ may import nothing else in src.",
+};
+
+function restrictImports(patterns, { builtins = false } = {}) {
+  return {
+    "no-restricted-imports": ["error", { ...(builtins ? { paths: noNodeBuiltins.paths } : {}), patterns: [...(builtins ? noNodeBuiltins.patterns : []), ...patterns] }],
+  };
+}
+
+// One rule value per file (a later block replaces an earlier one's options), so core/ and workflow code,
+// which also keep out Node built-ins, get blocks of their own.
+const layerBlocks = Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => {
+  const pipelineFiles = filesAt(depth, ["definitions.ts", "assets", "jobs", "checks"]);
+  const frameworkFiles = filesAt(depth, ["index.ts", "testing.ts", "execution", "temporal", "resources", "config", "utils", "cli", "ui"]);
+  const coreFiles = filesAt(depth, ["core"]);
+  const workflowFiles = depth >= 2 ? filesAt(depth - 1, ["temporal/workflows"]) : [];
+  return [
+    pipelineFiles.length > 0 && { files: pipelineFiles, rules: restrictImports([pipelinesUseTheEntryPoints(depth)]) },
+    frameworkFiles.length > 0 && { files: frameworkFiles, ignores: ["src/temporal/workflows/**"], rules: restrictImports([frameworkIgnoresPipelines(depth)]) },
+    // Workflow code runs in Temporal's deterministic sandbox.
+    workflowFiles.length > 0 && { files: workflowFiles, rules: restrictImports([frameworkIgnoresPipelines(depth)], { builtins: true }) },
+    // core/ is the pure model: no I/O, no other layer.
+    coreFiles.length > 0 && { files: coreFiles, rules: restrictImports([coreStaysPure, frameworkIgnoresPipelines(depth)], { builtins: true }) },
+  ].filter(Boolean);
+}).flat();
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".materia/**", "coverage/**", "tools/**"] },
   js.configs.recommended,
@@ -43,30 +99,7 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox.
-    files: ["src/temporal/workflows/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", noNodeBuiltins] },
-  },
-  {
-    // core/ is the pure model: no I/O, no other layer.
-    files: ["src/core/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          ...noNodeBuiltins,
-          patterns: [
-            ...noNodeBuiltins.patterns,
-            {
-              group: ["**/../resources", "**/../resources/**", "**/../temporal", "**/../temporal/**", "**/../config", "**/../config/**", "**/../utils", "**/../utils/**", "**/../assets", "**/../assets/**", "**/../jobs", "**/../jobs/**", "**/../checks", "**/../checks/**", "**/../cli", "**/../cli/**"],
-              message: "core/ may import nothing else in src.",
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerBlocks,
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     ignores: [],
