@@ -54,6 +54,9 @@ export type {
   ParquetOptions,
   ObserveContext,
   Observation,
+  // What `config` on an asset takes (a zod schema fits), and a declared dependency as an asset definition holds it.
+  RunConfigSchema,
+  AssetDep,
 } from "./core/definitions/asset";
 export type { CheckSpec, CheckDefinition, CheckContext, CheckOutcome, CheckSeverity, CheckBody } from "./core/definitions/check";
 export type { MaterializeContext, MaterializeResult, MultiMaterializeResult, OutputResult, SqlConnection, SqlValue, ObjectReader, AssetLogger } from "./core/definitions/context";
@@ -63,8 +66,22 @@ export type { DefinitionsSpec, Definitions } from "./core/definitions/registry";
 export type { ResourceSpec, ResourceDefinition, SettingsSchema } from "./core/definitions/resource";
 export type { GeneratorSpec, GeneratorDefinition, GeneratorContext, LandingWriter } from "./core/definitions/generator";
 export type { ProjectConfig, CodeLocationConfig } from "./core/definitions/project";
-export type { PartitionsDefinition, TimeWindow, TimePartitionsSpec } from "./core/partitions";
-export type { PartitionMapping, TimeWindowMappingOptions } from "./core/mappings";
+// What the partition factories return, so an author can name them (e.g. to call `timeWindow(key)` on monthly partitions).
+export type {
+  PartitionsDefinition,
+  PartitionsKind,
+  PartitionKeyContext,
+  TimePartitionsDefinition,
+  TimeGranularity,
+  StaticPartitionsDefinition,
+  DynamicPartitionsDefinition,
+  MultiPartitionsDefinition,
+  MultiDimension,
+  TimeWindow,
+  TimePartitionsSpec,
+} from "./core/partitions";
+// UpstreamPartitions: what a custom PartitionMapping's upstreamFor returns.
+export type { PartitionMapping, UpstreamPartitions, TimeWindowMappingOptions } from "./core/mappings";
 export type {
   CheckFactoryOptions,
   RowCountBounds,
@@ -75,6 +92,8 @@ export type {
   RowsMatchSpec,
   RejectRateSpec,
   FreshnessSpec,
+  FreshnessCheckSpec,
+  FreshnessPolicy,
   PartitionDeadline,
   AgainstAsset,
   Measure,
