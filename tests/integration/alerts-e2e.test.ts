@@ -1,7 +1,7 @@
 import { createExecutionEnvironment } from "../../src/execution";
 import { createLogger } from "../../src/utils/logger";
 import { startRun } from "../../src/temporal/client";
-import { AlertReceiver } from "../support/alert-receiver";
+import { AlertReceiver, alertSettings, TEST_ROUTING_KEY as ROUTING_KEY } from "../support/alert-receiver";
 import { fixtureDefinitions } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { testConfig } from "../support/test-config";
@@ -9,7 +9,6 @@ import { waitFor } from "../support/wait";
 import { alertQueueStateQuery, alertQueueWorkflowId } from "../../src/temporal/alert-shared";
 import type { AlertChannelName } from "../../src/resources/alerts/types";
 
-const ROUTING_KEY = "0123456789abcdef0123456789abcdef";
 
 async function waitForRequests(receiver: AlertReceiver, path: string, count: number): Promise<void> {
   await waitFor(`${count} requests to ${path}`, () => receiver.requestsTo(path).length >= count);
@@ -25,12 +24,7 @@ describe("check alerts through Temporal to real HTTP receivers", () => {
 
   beforeAll(async () => {
     receiver = await AlertReceiver.start();
-    const config = testConfig({
-      MATERIA_SLACK_WEBHOOK_URL: receiver.url("/slack/T000/B000/secret-token"),
-      MATERIA_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
-      MATERIA_PAGERDUTY_URL: receiver.url("/pagerduty"),
-      MATERIA_ALERT_ROUTES: "error=pagerduty,slack;warn=slack",
-    });
+    const config = testConfig(alertSettings(receiver));
     const log = createLogger({ level: "error", format: "json" });
     const definitions = fixtureDefinitions();
     good = await startHarness(definitions, { config, env: createExecutionEnvironment(config, log) });

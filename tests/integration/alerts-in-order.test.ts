@@ -11,12 +11,11 @@ import { alertDedupKey } from "../../src/resources/alerts";
 import { alertQueueStateQuery, alertQueueWorkflowId } from "../../src/temporal/alert-shared";
 import { startRun } from "../../src/temporal/client";
 import { createLogger } from "../../src/utils/logger";
-import { AlertReceiver, type RecordedRequest } from "../support/alert-receiver";
+import { AlertReceiver, alertSettings, type RecordedRequest } from "../support/alert-receiver";
 import { fixtureDefinitions } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { testConfig } from "../support/test-config";
 
-const ROUTING_KEY = "0123456789abcdef0123456789abcdef";
 const PARTITION = "2025-03";
 /** Generous: the trigger's retry backoff doubles while the receiver is down, and this machine may be busy. */
 const DEADLINE_MS = 180_000;
@@ -42,12 +41,7 @@ describe("alerts of one incident are delivered in order", () => {
 
   beforeAll(async () => {
     receiver = await AlertReceiver.start();
-    const config = testConfig({
-      MATERIA_SLACK_WEBHOOK_URL: receiver.url("/slack/T000/B000/secret-token"),
-      MATERIA_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
-      MATERIA_PAGERDUTY_URL: receiver.url("/pagerduty"),
-      MATERIA_ALERT_ROUTES: "error=pagerduty,slack;warn=slack",
-    });
+    const config = testConfig(alertSettings(receiver));
     const log = createLogger({ level: "error", format: "json" });
     good = await startHarness(fixtureDefinitions(), { config, env: createExecutionEnvironment(config, log) });
     bad = await startHarness(fixtureDefinitions(), {

@@ -94,3 +94,16 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** A PagerDuty Events v2 routing key for tests (32 characters, as the setting requires). */
+export const TEST_ROUTING_KEY = "0123456789abcdef0123456789abcdef";
+
+/** Settings that route errors to PagerDuty and Slack, warnings to Slack, all at `receiver`. */
+export function alertSettings(receiver: AlertReceiver): Record<string, string> {
+  return {
+    MATERIA_SLACK_WEBHOOK_URL: receiver.url("/slack/T000/B000/secret-token"),
+    MATERIA_PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY,
+    MATERIA_PAGERDUTY_URL: receiver.url("/pagerduty"),
+    MATERIA_ALERT_ROUTES: "error=pagerduty,slack;warn=slack",
+  };
+}
