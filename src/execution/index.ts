@@ -13,3 +13,4 @@ export { checkPublished } from "./check-published";
 export { loadDefinitionsFrom, forgetLoadedDefinitions } from "./code-location";
 export { buildResources, ResourceSetupError, type BuiltResources } from "./resources";
 export { validateRunConfig, parseStepConfig, type RunConfig } from "./run-config";
+export { runGenerator, type GeneratorRun } from "./generate";

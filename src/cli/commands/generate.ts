@@ -4,14 +4,12 @@
  * (`defineGenerator`), writing into the configured store's landing area.
  * `materia generate` alone lists them.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
 import { didYouMean, type GeneratorDefinition } from "../../core";
-import { partitionContext, storeFromConfig } from "../../execution";
+import { partitionContext, runGenerator as runGeneratorIn, storeFromConfig } from "../../execution";
 import { Catalog } from "../../resources/catalog";
-import { DuckDbSession } from "../../resources/duckdb";
 import { stepLogger } from "../../utils/logger";
 import { RuntimeError } from "../../utils/errors";
 import { cliDefinitions } from "../definitions";
@@ -64,19 +62,17 @@ export async function runGenerator(generator: GeneratorDefinition, from: string,
   const store = storeFromConfig(config);
   const context = await partitionContext(cliDefinitions(), new Catalog(store));
   const partitions = generator.partitions.keysInRange(from, to, context);
-  mkdirSync(join(config.home, "tmp"), { recursive: true });
-  const scratchDir = mkdtempSync(join(config.home, "tmp", `generate-${generator.name}-`));
-  const sql = await DuckDbSession.open({ memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir });
   const bar = new SingleBar({ format: `${generator.name} |{bar}| {value}/{total} · {label}`, hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
   let started = false;
   const began = Date.now();
   try {
-    const result = await generator.generate({
+    // The same run `materia/testing` makes: the framework opens the generator's DuckDB session and scratch folder.
+    const result = await runGeneratorIn(generator, {
       store,
       partitions,
-      sql,
-      scratchDir,
-      flags,
+      flags: Object.keys(flags).filter((name) => flags[name]),
+      duckdb: { memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads, tempDir: config.duckdb.tempDir },
+      scratchRoot: join(config.home, "tmp", "steps"),
       log: stepLogger(log, { runId: `generate-${generator.name}`, asset: generator.name }),
       progress: (done, total, label) => {
         if (!started) {
@@ -91,8 +87,6 @@ export async function runGenerator(generator: GeneratorDefinition, from: string,
     console.log(`Wrote ${result.files} files${result.rows !== undefined ? ` (${result.rows} rows)` : ""} for ${partitions.length} partitions to ${store.description} in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
   } finally {
     if (started) bar.stop();
-    await sql.close();
-    rmSync(scratchDir, { recursive: true, force: true });
     await store.close?.();
   }
 }
