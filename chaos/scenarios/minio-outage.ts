@@ -8,12 +8,9 @@
 import { randomBytes } from "node:crypto";
 import { EXAMPLE_MONTHS } from "../../src/assets/example";
 import type { Scenario } from "../scenario";
-import { generateLanding } from "../support/deliveries";
+import { backfillUnderWay } from "../support/backfill-under-way";
 import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
-import { startMateria, startWorker } from "../support/materia";
 import { startStack } from "../support/stack";
-import { inFlight, publishedSteps } from "../support/step-log";
-import { waitFor } from "../../tests/support/wait";
 
 export const OUTAGE_S = 60;
 const JOB = "example_monthly";
@@ -26,20 +23,7 @@ export const minioOutage: Scenario = {
     const stack = await startStack(lab, { s3: { credentials: { accessKeyId: `chaos${randomBytes(4).toString("hex")}`, secretAccessKey: randomBytes(18).toString("base64url") } } });
     const minio = stack.minio!;
     try {
-      await generateLanding(lab, stack.settings, "example", months);
-      const workers = await Promise.all([startWorker(lab, stack.settings, "worker-a"), startWorker(lab, stack.settings, "worker-b")]);
-      const backfill = await startMateria(lab, "cli-backfill", ["backfill", "--job", JOB, "--from", months[0]!, "--to", months.at(-1)!, "--concurrency", "1"], stack.settings);
-      lab.figure("months", months.length);
-
-      await waitFor(
-        "the backfill to be under way with a step running",
-        () => {
-          if (!backfill.running) throw new Error(`the backfill ended before the outage:\n${backfill.output().slice(-2000)}`);
-          return publishedSteps(workers) >= 3 && workers.some((w) => inFlight(w).length > 0);
-        },
-        { timeoutMs: 300_000, intervalMs: 50 },
-      );
-      lab.figure("steps done at outage", publishedSteps(workers));
+      const { workers, backfill } = await backfillUnderWay(lab, stack.settings, JOB, months, 3, "outage");
       await minio.kill();
       const downAt = Date.now();
       // Holding the outage for its stated length is the scenario itself.

@@ -9,12 +9,9 @@
 import { EXAMPLE_MONTHS } from "../../src/assets/example";
 import { runWorkflowId } from "../../src/temporal/shared";
 import type { Scenario } from "../scenario";
-import { generateLanding } from "../support/deliveries";
+import { backfillUnderWay } from "../support/backfill-under-way";
 import { inspectLake, jobOutputs, lakeProblems } from "../support/lake";
-import { startMateria, startWorker } from "../support/materia";
 import { executionsOf, startStack } from "../support/stack";
-import { inFlight, publishedSteps } from "../support/step-log";
-import { waitFor } from "../../tests/support/wait";
 
 const JOB = "example_monthly";
 
@@ -25,21 +22,7 @@ export const serverKill: Scenario = {
     const months = EXAMPLE_MONTHS.keys().slice(0, options.small ? 8 : 18);
     const stack = await startStack(lab);
     try {
-      await generateLanding(lab, stack.settings, "example", months);
-      const workers = await Promise.all([startWorker(lab, stack.settings, "worker-a"), startWorker(lab, stack.settings, "worker-b")]);
-      const backfill = await startMateria(lab, "cli-backfill", ["backfill", "--job", JOB, "--from", months[0]!, "--to", months.at(-1)!, "--concurrency", "1"], stack.settings);
-      lab.figure("months", months.length);
-
-      // Mid-flight: some partitions done, a step running.
-      await waitFor(
-        "the backfill to be under way with a step running",
-        () => {
-          if (!backfill.running) throw new Error(`the backfill ended before the kill:\n${backfill.output().slice(-2000)}`);
-          return publishedSteps(workers) >= 4 && workers.some((w) => inFlight(w).length > 0);
-        },
-        { timeoutMs: 300_000, intervalMs: 50 },
-      );
-      lab.figure("steps done at kill", publishedSteps(workers));
+      const { workers, backfill } = await backfillUnderWay(lab, stack.settings, JOB, months, 4, "kill");
       const killedAt = Date.now();
       await stack.temporal.kill();
       await stack.temporal.startAgain();

@@ -12,6 +12,7 @@ import { alertQueueStateQuery, alertQueueWorkflowId } from "../../src/temporal/a
 import { startRun } from "../../src/temporal/client";
 import { createLogger } from "../../src/utils/logger";
 import { AlertReceiver, alertSettings, type RecordedRequest } from "../support/alert-receiver";
+import { waitFor } from "../support/wait";
 import { fixtureDefinitions } from "../support/fixture-pipeline";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { testConfig } from "../support/test-config";
@@ -22,15 +23,8 @@ const DEADLINE_MS = 180_000;
 
 type PagerDutyEvent = { event_action: string; dedup_key: string };
 
-/** Poll until `probe` holds; fail naming what was awaited. */
-async function waitUntil(what: string, probe: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  // A query can fail while a queue is being started or handed between executions: that is "not yet".
-  while (!(await Promise.resolve().then(probe).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Poll until `probe` holds (a query failing while a queue is being started or handed over is "not yet"). */
+const waitUntil = (what: string, probe: () => boolean | Promise<boolean>) => waitFor(what, probe, { timeoutMs: DEADLINE_MS, intervalMs: 200 });
 
 const isResolve = (r: RecordedRequest) => (r.path.startsWith("/pagerduty") ? (r.json as PagerDutyEvent).event_action === "resolve" : /passes again|recovered/i.test(r.rawBody));
 
