@@ -1,5 +1,6 @@
-/** `materia rollback` and `materia gc`: operate on the catalog. */
+/** `materia rollback`, `materia gc` and `materia catalog reindex`: operate on the catalog. */
 import type { Command } from "commander";
+import { materializableKeys } from "../../core";
 import { cliDefinitions } from "../definitions";
 import { createExecutionEnvironment } from "../../execution";
 import { RuntimeError } from "../../utils/errors";
@@ -39,5 +40,21 @@ export function registerCatalog(program: Command): void {
       if (options.json) return printJson(result);
       for (const key of result.deleted) console.log(`${options.dryRun ? "would delete" : "deleted"} ${key}`);
       console.log(`${result.deleted.length} orphaned object(s) ${options.dryRun ? "found" : "deleted"}; ${result.kept} referenced object(s) kept`);
+    });
+  program
+    .command("catalog")
+    .description("Maintain the catalog")
+    .command("reindex [assets...]")
+    .description("Rebuild the partition index of assets (default: every asset) from their manifests and check results")
+    .option("--json", "print JSON")
+    .action(async (assets: string[], options: { json?: boolean }) => {
+      const { config, log } = cliRuntime();
+      const definitions = cliDefinitions();
+      const keys = assets.length > 0 ? assets.map((key) => assetFromArgs(definitions, key).key) : materializableKeys(definitions.graph, definitions.graph.keys());
+      const env = createExecutionEnvironment(config, log);
+      const results: Array<{ asset: string; partitions: number }> = [];
+      for (const asset of keys) results.push({ asset, ...(await env.catalog.reindex(asset)) });
+      if (options.json) return printJson(results);
+      for (const r of results) console.log(`${r.asset}: ${r.partitions} partition(s) indexed`);
     });
 }

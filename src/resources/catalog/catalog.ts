@@ -15,6 +15,7 @@ import { hashFileHandle } from "../../utils/hash-file";
 import type { ObjectStore } from "../object-store";
 import { checksKey, dataKey, dynamicPartitionsKey, manifestKey, manifestPrefix, partitionSegment } from "./layout";
 import { MANIFEST_HISTORY_LIMIT, versionOf, type CheckResult, type ColumnInfo, type Manifest, type ManifestVersion, type UpstreamVersion } from "./manifest";
+import { indexedChecksOf, indexedVersionOf, PartitionIndex, type PartitionIndexEntry } from "./partition-index";
 
 export class CatalogError extends MateriaError {
   constructor(message: string, hint?: string) {
@@ -47,7 +48,12 @@ export interface MaterializationSummary {
 }
 
 export class Catalog {
-  constructor(readonly store: ObjectStore) {}
+  /** Every partition's state per asset, derived from the manifests (see partition-index.ts). */
+  readonly index: PartitionIndex;
+
+  constructor(readonly store: ObjectStore) {
+    this.index = new PartitionIndex(store);
+  }
 
   async readManifest(asset: string, partition: string | null): Promise<Manifest | undefined> {
     return this.store.getJson<Manifest>(manifestKey(asset, partition));
@@ -89,12 +95,15 @@ export class Catalog {
       history: !previous ? [] : unchanged ? previous.history : [versionOf(previous), ...previous.history].slice(0, MANIFEST_HISTORY_LIMIT),
     };
     await this.store.putJson(manifestKey(input.asset, input.partition), manifest);
+    // The manifest is the commit; the index follows it (a failure here fails the step, whose retry publishes the same bytes again).
+    await this.index.recordPublished(manifest);
     return manifest;
   }
 
   /** Check results of the latest evaluation, published or not. */
   async recordCheckResults(asset: string, partition: string | null, results: CheckResult[]): Promise<void> {
     await this.store.putJson(checksKey(asset, partition), { asset, partition, results });
+    await this.index.recordChecks(asset, partition, results);
   }
 
   async readCheckResults(asset: string, partition: string | null): Promise<CheckResult[]> {
@@ -103,13 +112,7 @@ export class Catalog {
 
   /** Every published partition of an asset (from its manifests). */
   async listMaterializations(asset: string): Promise<MaterializationSummary[]> {
-    const objects = await this.store.list(manifestPrefix(asset));
-    const manifests = await Promise.all(
-      objects.filter((o) => !o.key.slice(manifestPrefix(asset).length).includes("/")).map((o) => this.store.getJson<Manifest>(o.key)),
-    );
-    return manifests
-      .filter((m): m is Manifest => m !== undefined && m.asset === asset)
-      .map((m) => ({ partitionKey: m.partition, runId: m.runId, publishedAt: m.publishedAt, dataVersion: m.dataVersion }));
+    return (await this.manifestsOf(asset)).map((m) => ({ partitionKey: m.partition, runId: m.runId, publishedAt: m.publishedAt, dataVersion: m.dataVersion }));
   }
 
   /**
@@ -139,7 +142,44 @@ export class Catalog {
       history: [versionOf(current), ...current.history.filter((v) => v !== target)].slice(0, MANIFEST_HISTORY_LIMIT),
     };
     await this.store.putJson(manifestKey(asset, partition), rolledBack);
+    await this.index.recordPublished(rolledBack);
     return rolledBack;
+  }
+
+  /**
+   * Rebuild an asset's partition index from its manifests and check results
+   * (after an index was lost, or for a lake published before the index
+   * existed). Publishes landing meanwhile are kept.
+   */
+  async reindex(asset: string): Promise<{ partitions: number }> {
+    const scanStartedAt = new Date().toISOString();
+    const entries = new Map<string, PartitionIndexEntry>();
+    const id = (partition: string | null): string => partition ?? "";
+    for (const manifest of await this.manifestsOf(asset)) {
+      const checks = indexedChecksOf(manifest.checks, { runId: manifest.runId, at: manifest.publishedAt });
+      entries.set(id(manifest.partition), { partition: manifest.partition, version: indexedVersionOf(manifest), ...(checks ? { checks } : {}) });
+    }
+    const prefix = `checks/${asset}/`;
+    const checkFiles = (await this.store.list(prefix)).filter((o) => !o.key.slice(prefix.length).includes("/"));
+    for (const file of checkFiles) {
+      const recorded = await this.store.getJson<{ asset: string; partition: string | null; results: CheckResult[] }>(file.key);
+      if (!recorded || recorded.asset !== asset) continue;
+      const checks = indexedChecksOf(recorded.results, { runId: "", at: scanStartedAt });
+      if (!checks) continue;
+      const existing = entries.get(id(recorded.partition));
+      // The latest evaluation wins: a blocked re-run after the published one shows as failed.
+      if (!existing?.checks || existing.checks.evaluatedAt <= checks.evaluatedAt) entries.set(id(recorded.partition), { ...(existing ?? { partition: recorded.partition }), checks });
+    }
+    await this.index.replace(asset, [...entries.values()], scanStartedAt);
+    return { partitions: entries.size };
+  }
+
+  private async manifestsOf(asset: string): Promise<Manifest[]> {
+    const objects = await this.store.list(manifestPrefix(asset));
+    const manifests = await Promise.all(
+      objects.filter((o) => !o.key.slice(manifestPrefix(asset).length).includes("/")).map((o) => this.store.getJson<Manifest>(o.key)),
+    );
+    return manifests.filter((m): m is Manifest => m !== undefined && m.asset === asset);
   }
 
   /**

@@ -2,3 +2,4 @@ export { Catalog, CatalogError, logicalVersion, type PublishInput, type Material
 export * from "./manifest";
 export * from "./layout";
 export { Lease, LeaseLostError, type LeaseOptions, type LeaseRecord } from "./lease";
+export { PartitionIndex, PartitionIndexError, COMPACT_AT, mergeEntry, type PartitionIndexEntry, type IndexedVersion, type IndexedChecks, type IndexSnapshot } from "./partition-index";

@@ -5,6 +5,7 @@
  *   manifests/<asset>/<partition>.json                  the current version: the commit
  *   checks/<asset>/<partition>.json                     latest check results (also when blocked)
  *   partitions/<name>.json                              keys of a dynamic partitions definition
+ *   index/<asset>/=gen/<n>.json, =base/<n>-<nonce>.json the partition index (derived; see partition-index.ts)
  *
  * Partition keys are encoded as one key segment; unpartitioned assets use `_`.
  */
