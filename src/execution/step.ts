@@ -194,6 +194,8 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
         startedAt: started,
         checks: checksByAsset.get(output.asset) ?? [],
         metadata,
+        // Recorded in the manifest, so the UI can show where a version's time went.
+        phasesMs: { inputs: phases.inputs, transform: phases.transform, checks: phases.checks },
       });
       published.push({ asset: output.asset, rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
     }

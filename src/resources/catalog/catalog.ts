@@ -38,6 +38,8 @@ export interface PublishInput {
   metadata: Record<string, unknown>;
   /** The run's config of this step, when it had any: recorded, and part of the logical version. */
   runConfig?: unknown;
+  /** Where the step's time went before publishing; the upload's own time is added as `publish`. */
+  phasesMs?: Record<string, number>;
 }
 
 export interface MaterializationSummary {
@@ -68,6 +70,7 @@ export class Catalog {
   async publish(input: PublishInput): Promise<Manifest> {
     const { sha256, bytes } = await fileDigest(input.stagedPath);
     const previous = await this.readManifest(input.asset, input.partition);
+    const uploadStarted = Date.now();
     const unchanged = previous !== undefined && previous.dataVersion === sha256 && (await this.store.head(previous.dataKey)) !== undefined;
     const key = unchanged ? previous.dataKey : dataKey(input.asset, input.partition, input.runId, randomBytes(4).toString("hex"));
     // the staged file is not needed after this: the local store moves it instead of copying
@@ -92,6 +95,7 @@ export class Catalog {
       checks: input.checks,
       metadata: input.metadata,
       ...(input.runConfig !== undefined ? { runConfig: input.runConfig } : {}),
+      ...(input.phasesMs !== undefined ? { phasesMs: { ...input.phasesMs, publish: publishedAt.getTime() - uploadStarted } } : {}),
       history: !previous ? [] : unchanged ? previous.history : [versionOf(previous), ...previous.history].slice(0, MANIFEST_HISTORY_LIMIT),
     };
     await this.store.putJson(manifestKey(input.asset, input.partition), manifest);

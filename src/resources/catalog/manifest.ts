@@ -60,6 +60,8 @@ export interface Manifest extends ManifestVersion {
   metadata: Record<string, unknown>;
   /** The run configuration this version was made with (when the step has a config schema and the run gave one). */
   runConfig?: unknown;
+  /** Milliseconds per phase of the step that made this version (inputs, transform, checks, publish); absent in older manifests. */
+  phasesMs?: Record<string, number>;
   /** Earlier versions, newest first, bounded (their data objects are kept for rollback). */
   history: ManifestVersion[];
 }
