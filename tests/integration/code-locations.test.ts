@@ -4,37 +4,7 @@
  * which imports "materia" by package name. Through the real CLI: listing,
  * an in-process materialize, and one clear error per kind of broken project.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { tsxArgs } from "../support/child-processes";
-
-const ROOT = join(__dirname, "..", "..");
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "materia-project-"));
-  mkdirSync(join(dir, "node_modules"), { recursive: true });
-  // As `npm install materia` would make it resolvable (here: this checkout).
-  symlinkSync(ROOT, join(dir, "node_modules", "materia"), "dir");
-  // A library the project itself depends on (for its resources' settings schemas).
-  symlinkSync(join(ROOT, "node_modules", "zod"), join(dir, "node_modules", "zod"), "dir");
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-function materia(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, tsxArgs(join(ROOT, "src", "cli", "main.ts"), ...args), {
-    cwd,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, MATERIA_HOME: join(cwd, ".materia"), MATERIA_LOG_LEVEL: "warn", MATERIA_LOG_FORMAT: "json", ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { materiaSync as materia, userProject as project } from "../support/user-project";
 
 const CONFIG = `import { defineConfig } from "materia";\nexport default defineConfig({ definitions: "./src/definitions.ts" });\n`;
 const DEFINITIONS = `

@@ -40,8 +40,8 @@ export interface TestProcess {
 }
 
 /** Run a TypeScript file with tsx in its own process; its stdin stays open so it can tell when this process is gone. */
-export function startTsProcess(file: string, env: Record<string, string>): TestProcess {
-  const child = spawn(process.execPath, tsxArgs(file), { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+export function startTsProcess(file: string, env: Record<string, string>, options: { args?: string[]; cwd?: string } = {}): TestProcess {
+  const child = spawn(process.execPath, tsxArgs(file, ...(options.args ?? [])), { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) });
   running.add(child);
   child.once("exit", () => running.delete(child));
   let output = "";
