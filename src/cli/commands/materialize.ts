@@ -60,7 +60,7 @@ export function registerMaterialize(program: Command): void {
       }
 
       await withTemporalSession(config, async (session) => {
-        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition, ...(runConfig ? { config: runConfig } : {}) });
+        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition, ...(runConfig ? { config: runConfig } : {}) }, { assets, startedBy: "materia materialize" });
         const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
         if (!options.wait) {
           if (options.json) printJson({ workflowId, link });
