@@ -46,10 +46,15 @@ export function finalBarPayload(summary: BackfillSummary): BarPayload {
   return { running: 0, failed: summary.failed, skipped: summary.skipped, eta_text: summary.status === "succeeded" ? "done" : "finished with failures" };
 }
 
+/** Asset partitions that reached their end in this backfill (done, failed, kept, not run, waiting). */
+function settled(p: Pick<BackfillProgress, "done" | "failed" | "skipped" | "notRun" | "waiting">): number {
+  return p.done + p.failed + p.skipped + p.notRun + p.waiting;
+}
+
 /** One line for `backfill status`. */
 export function describeProgress(progress: BackfillProgress): string {
-  const counts = `${progress.done} done, ${progress.failed} failed, ${progress.skipped} skipped, ${progress.running} running, ${progress.pending} pending of ${progress.total}`;
-  return progress.paused ? `${counts} (paused: running partitions finish, no new ones start; resume to continue)` : `${counts}; ETA ${etaText(progress)}`;
+  const counts = `${progress.done} done, ${progress.failed} failed, ${progress.skipped} kept, ${progress.notRun} not run, ${progress.waiting} waiting, ${progress.running} running, ${progress.pending} pending of ${progress.total} asset partitions`;
+  return progress.paused ? `${counts} (paused: running steps finish, no new ones start; resume to continue)` : `${counts}; ETA ${etaText(progress)}`;
 }
 
 export function isBackfillSummary(value: unknown): value is BackfillSummary {
@@ -72,13 +77,13 @@ export async function followBackfill(handle: BackfillHandle, options: { bar?: bo
     client ? client.workflow.getHandle<typeof backfillWorkflow>(handle.workflowId, undefined, firstExecutionRunId ? { firstExecutionRunId } : {}) : handle;
   const showBar = options.bar ?? process.stderr.isTTY === true;
   const bar = new SingleBar(
-    { format: "backfill |{bar}| {value}/{total} partitions · {running} running · {failed} failed · {skipped} skipped · ETA {eta_text}", hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
+    { format: "backfill |{bar}| {value}/{total} asset partitions · {running} running · {failed} failed · {skipped} kept · ETA {eta_text}", hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
     Presets.shades_classic,
   );
   let started = false;
   let stopped = false;
   const update = (progress: BackfillProgress): void => {
-    const value = progress.done + progress.failed + progress.skipped;
+    const value = settled(progress);
     // Total is 0 while the backfill is still planning: start the bar once the plan is known.
     if (progress.total === 0) return;
     if (!started) {
@@ -100,7 +105,7 @@ export async function followBackfill(handle: BackfillHandle, options: { bar?: bo
   try {
     const result = session ? session.retrying((client) => current(client).result()) : handle.result();
     const summary = await result.catch((error: unknown) => failureSummary(error, isBackfillSummary) ?? rethrowWithCause(error, `backfill ${handle.workflowId}`, { validatedHere: true }));
-    if (showBar && started) bar.update(summary.done + summary.failed + summary.skipped, finalBarPayload(summary));
+    if (showBar && started) bar.update(settled(summary), finalBarPayload(summary));
     return summary;
   } finally {
     stopped = true;

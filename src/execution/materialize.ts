@@ -1,10 +1,11 @@
 /**
- * The in-process executor: plan, then run each step in dependency order in
- * this process, without Temporal, through the same `runStep` the Temporal
+ * The in-process executor: plan, then run each step in this process, without
+ * Temporal, in the order the one ready-set state machine gives (the same one
+ * the run and backfill workflows drive), through the same step the Temporal
  * activities call. For unit tests of assets and quick local use.
  */
 import { randomUUID } from "node:crypto";
-import type { Definitions, PlanStep } from "../core";
+import { ReadySet, type Definitions, type PlanStep } from "../core";
 import type { ExecutionEnvironment } from "./environment";
 import { partitionContext, planRun, type PlanInput } from "./plan-run";
 import { runStepRidingOutOutages } from "./ride-out";
@@ -37,26 +38,31 @@ export async function materialize(definitions: Definitions, input: PlanInput & {
   const context = await partitionContext(definitions, input.env.catalog);
   const plan = await planRun(definitions, input.env.catalog, input, context, input.env.log);
   validateRunConfig(definitions, [...new Set(plan.steps.map((s) => s.step))], input.config);
+  const index = new Map(plan.steps.map((step, i) => [step.id, i]));
+  const set = new ReadySet(plan.steps.map((step) => step.dependsOn.map((id) => index.get(id)!)));
   const results = new Map<string, StepRunResult>();
-  for (const step of plan.steps) {
-    results.set(step.id, await executeOne(definitions, step, results, { ...input, runId, context }));
+  for (let node = set.take(); node !== undefined; node = set.take()) {
+    const step = plan.steps[node]!;
+    const result = await executeOne(definitions, step, { ...input, runId, context });
+    results.set(step.id, result);
+    for (const skipped of set.complete(node, result.status === "published" ? "done" : result.status === "blocked" ? "blocked" : "failed").skipped) {
+      const descendant = plan.steps[skipped]!;
+      const because = plan.steps[set.brokenUpstream(skipped)!]!.id;
+      input.env.log.debug({ step: descendant.id, after: because }, "skipping step: a step it depends on did not publish");
+      results.set(descendant.id, { id: descendant.id, step: descendant.step, partition: descendant.partition, status: "skipped", outputs: [], durationMs: 0, skippedBecause: because });
+    }
   }
-  const steps = [...results.values()];
+  // In plan order, as before: callers read results by position.
+  const steps = plan.steps.map((step) => results.get(step.id)!);
   return { runId, status: steps.every((s) => s.status === "published") ? "succeeded" : "failed", steps };
 }
 
 async function executeOne(
   definitions: Definitions,
   step: PlanStep,
-  done: Map<string, StepRunResult>,
   input: { env: ExecutionEnvironment; runId: string; signal?: AbortSignal; context: Awaited<ReturnType<typeof partitionContext>>; config?: RunConfig },
 ): Promise<StepRunResult> {
   const base = { id: step.id, step: step.step, partition: step.partition };
-  const failedDependency = step.dependsOn.find((id) => done.get(id)?.status !== "published");
-  if (failedDependency !== undefined) {
-    input.env.log.debug({ step: step.id, after: failedDependency }, "skipping step: a step it depends on did not publish");
-    return { ...base, status: "skipped", outputs: [], durationMs: 0, skippedBecause: failedDependency };
-  }
   const started = Date.now();
   try {
     const config = input.config?.[step.step];

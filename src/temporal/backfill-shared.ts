@@ -4,9 +4,10 @@
  * resume signals, and result. Pure: workflow code imports it.
  */
 import { defineQuery, defineSignal } from "@temporalio/workflow";
-import { shortHash } from "./shared";
+import type { AssetPartitionPlan, ProgressGrid, SkipMode } from "../core/planning";
+import { shortHash, type StepActivityOptions } from "./shared";
 
-export type SkipMode = "none" | "existing" | "fresh";
+export type { SkipMode };
 
 export interface BackfillInput {
   job?: string;
@@ -16,73 +17,82 @@ export interface BackfillInput {
   to?: string;
   /** …or explicit partition keys. */
   partitions?: string[];
-  /** Run configuration by asset key, handed to every run of the backfill (see RunInput.config). */
+  /** Run configuration by asset key, handed to every step of the backfill (see RunInput.config). */
   config?: Record<string, unknown>;
-  /** Skip partitions already published (`existing`) or up to date (`fresh`). Default "none". */
+  /** Keep asset partitions already published (`existing`) or up to date (`fresh`). Default "none". */
   skip?: SkipMode;
-  /** Partition runs at once. Default 2. Ignored (1) when an asset depends on its own earlier partitions. */
+  /** Steps (asset partitions) materialized at once. Default: the job's maxConcurrentSteps, else 4. */
+  maxConcurrentSteps?: number;
+  /** Older name of `maxConcurrentSteps`, still accepted (a backfill no longer runs partition runs). */
   maxConcurrentRuns?: number;
-  /**
-   * Ordered backfills only: consecutive partitions per run (default 12). One
-   * run plans their steps together, so month m+1's ingest overlaps month m's
-   * transforms and an asset reading the next partition runs after it.
-   */
+  /** Ignored: a backfill plans asset partitions, not windows of runs. Accepted so older inputs still start. */
   partitionsPerRun?: number;
 }
 
-export interface BackfillPlan {
+/** The plan over asset partitions, and how its steps are called. */
+export interface BackfillPlan extends AssetPartitionPlan {
   job: string | undefined;
-  /** Partitions to run, in order. */
-  partitions: string[];
-  /** Partitions skipped by the skip mode. */
-  skipped: string[];
-  /** True when partitions must run one after another (self-dependency). */
-  ordered: boolean;
-  /** Consecutive partitions per run: 1 unless ordered. */
-  partitionsPerRun: number;
+  /** Selected materializable asset keys. */
+  assets: string[];
+  options: Record<string, StepActivityOptions>;
+  maxConcurrentSteps: number;
   /** The code location whose worker planned it (MateriaLocation). */
   location?: string;
-  /**
-   * Selection of the assets that read later partitions (and their downstream):
-   * re-run for a window's last partition once the next window has published.
-   */
-  lookAheadSelection?: string;
 }
 
+/** An asset partition that ended without data, and why. */
 export interface BackfillFailure {
-  partition: string;
-  workflowId: string;
+  step: string;
+  partition: string | null;
+  /** failed: the step errored; blocked: a blocking check failed; waiting: an upstream partition outside the plan has no data. */
+  status: "failed" | "blocked" | "waiting";
+  /** Failed checks, as `asset:check`. */
+  checks: string[];
   message: string;
+  /** The workflow that ran it (the backfill itself). */
+  workflowId: string;
 }
 
+/**
+ * Counts are of asset partitions (plan nodes: a step × a partition, or an
+ * unpartitioned step once): done + failed + skipped + notRun + waiting +
+ * running + pending = total.
+ */
 export interface BackfillProgress {
   total: number;
   done: number;
+  /** Failed or blocked by a check. */
   failed: number;
+  /** Kept by the skip rule (already published, or fresh). */
   skipped: number;
+  /** Downstream of a failed, blocked or waiting node: not run. */
+  notRun: number;
+  /** Waiting on a missing upstream partition outside the plan. */
+  waiting: number;
   running: number;
   pending: number;
   paused: boolean;
-  /** Seconds left at the current pace; null until one run finished. */
+  /** Partitions in the range. */
+  partitions: number;
+  /** Seconds left at the current pace; null until one node finished. */
   etaSeconds: number | null;
   startedAt: string;
   failures: BackfillFailure[];
+  /** Per-node states, one row per step; absent until planned. */
+  grid?: ProgressGrid;
 }
 
-export type BackfillSummary = Omit<BackfillProgress, "running" | "pending" | "paused" | "etaSeconds"> & { status: "succeeded" | "failed"; durationSeconds: number };
+export type BackfillSummary = Omit<BackfillProgress, "running" | "pending" | "paused" | "etaSeconds" | "grid"> & { status: "succeeded" | "failed"; durationSeconds: number };
 
 /** State carried across continue-as-new. */
 export interface BackfillState {
-  input: BackfillInput;
   plan: BackfillPlan;
-  /** Index of the next partition in plan.partitions to start. */
-  next: number;
-  done: number;
-  failed: number;
+  /** `ReadySet.encode()`. */
+  states: string;
   failures: BackfillFailure[];
   startedAt: string;
-  /** The last partition of the previous window, whose look-ahead assets wait for the next window. */
-  pendingLookAhead?: string;
+  /** Nodes this backfill ran to an end (not kept ones): the pace behind the ETA. */
+  finished: number;
 }
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>("progress");

@@ -20,40 +20,40 @@ describe("backfill workflow on the real Temporal dev server", () => {
     await harness.close();
   });
 
-  it("backfills 24 partitions, skipping those that exist", async () => {
+  it("backfills 24 partitions as 48 asset partitions, keeping those that exist", async () => {
     const taskQueue = harness.config.temporal.taskQueue;
     for (const partition of ["2024-03", "2024-07"]) await (await startRun(harness.client, taskQueue, { selection: SELECTION, partition })).handle.result();
     const before = (await harness.env.catalog.readManifest("shop/orders", "2024-03"))!;
 
-    const handle = await startBackfill(harness.client, taskQueue, { selection: SELECTION, from: "2024-01", to: "2025-12", skip: "existing", maxConcurrentRuns: 4 });
+    const handle = await startBackfill(harness.client, taskQueue, { selection: SELECTION, from: "2024-01", to: "2025-12", skip: "existing", maxConcurrentSteps: 4 });
     const summary = await followBackfill(handle, { bar: false });
-    expect(summary).toMatchObject({ status: "succeeded", total: 24, skipped: 2, done: 22, failed: 0 });
+    expect(summary).toMatchObject({ status: "succeeded", partitions: 24, total: 48, skipped: 4, done: 44, failed: 0, notRun: 0, waiting: 0 });
     for (const partition of MONTHS.keysInRange("2024-01", "2025-12")) {
       expect(await harness.env.catalog.readManifest("shop/daily_revenue", partition)).toBeDefined();
     }
     expect((await harness.env.catalog.readManifest("shop/orders", "2024-03"))!.runId).toBe(before.runId);
   });
 
-  it("--skip existing re-runs only what is missing: a missing unpartitioned asset costs one run, not every published partition", async () => {
+  it("--skip existing re-runs only what is missing: a missing unpartitioned asset costs one step, not every published partition", async () => {
     const taskQueue = harness.config.temporal.taskQueue;
     const selection = `${SELECTION} or key:shop/summary`;
-    const first = await startBackfill(harness.client, taskQueue, { selection, from: "2025-01", to: "2025-03", maxConcurrentRuns: 1 });
-    expect(await followBackfill(first, { bar: false })).toMatchObject({ status: "succeeded", done: 3 });
+    const first = await startBackfill(harness.client, taskQueue, { selection, from: "2025-01", to: "2025-03", maxConcurrentSteps: 1 });
+    expect(await followBackfill(first, { bar: false })).toMatchObject({ status: "succeeded", total: 7, done: 7 });
     const published = (await harness.env.catalog.readManifest("shop/orders", "2025-01"))!;
     // The unpartitioned summary goes missing (say its last build failed): every month is still published.
     await harness.env.store.delete(manifestKey("shop/summary", null));
 
-    const again = await startBackfill(harness.client, taskQueue, { selection, from: "2025-01", to: "2025-03", skip: "existing", maxConcurrentRuns: 1 });
-    expect(await followBackfill(again, { bar: false })).toMatchObject({ status: "succeeded", total: 3, skipped: 2, done: 1, failed: 0 });
+    const again = await startBackfill(harness.client, taskQueue, { selection, from: "2025-01", to: "2025-03", skip: "existing", maxConcurrentSteps: 1 });
+    expect(await followBackfill(again, { bar: false })).toMatchObject({ status: "succeeded", total: 7, skipped: 6, done: 1, failed: 0 });
     expect(await harness.env.catalog.readManifest("shop/summary", null)).toBeDefined();
     expect((await harness.env.catalog.readManifest("shop/orders", "2025-01"))!.runId).toBe(published.runId);
   });
 
   it("pauses, resumes, and its progress totals add up", async () => {
-    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2025-01", to: "2025-12", maxConcurrentRuns: 1 });
+    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2025-01", to: "2025-12", maxConcurrentSteps: 1 });
     await handle.signal(pauseBackfillSignal);
-    // Paused, with its running partition runs finished and nothing else pending: from here only a signal can
-    // make it start another run, so its totals are stable by construction (no waiting to see that nothing happens).
+    // Paused, with its running steps finished and nothing else pending: from here only a signal can
+    // make it start another step, so its totals are stable by construction (no waiting to see that nothing happens).
     const paused = await waitFor("the backfill to pause and drain", async () => {
       const progress = await handle.query(backfillProgressQuery);
       const { raw } = await handle.describe();
@@ -63,31 +63,27 @@ describe("backfill workflow on the real Temporal dev server", () => {
     const stillPaused = await handle.query(backfillProgressQuery);
     expect(stillPaused.done).toBe(paused.done);
     expect(stillPaused.running).toBe(0);
-    expect(stillPaused.done).toBeLessThan(12);
-    const add = (p: BackfillProgress) => p.done + p.failed + p.skipped + p.running + p.pending;
+    expect(stillPaused.done).toBeLessThan(24);
+    const add = (p: BackfillProgress) => p.done + p.failed + p.skipped + p.notRun + p.waiting + p.running + p.pending;
     expect(add(stillPaused)).toBe(stillPaused.total);
 
     await handle.signal(resumeBackfillSignal);
     const summary = await handle.result();
-    expect(summary).toMatchObject({ status: "succeeded", total: 12, done: 12, failed: 0, skipped: 0 });
+    expect(summary).toMatchObject({ status: "succeeded", total: 24, done: 24, failed: 0, skipped: 0 });
   });
 
-  it("cancels the backfill and its running partition runs", async () => {
-    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2024-01", to: "2025-12", maxConcurrentRuns: 2 });
-    await waitFor("the first partition to be done", async () => (await handle.query(backfillProgressQuery)).done >= 1);
+  it("cancels the backfill and its running steps", async () => {
+    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2024-01", to: "2025-12", maxConcurrentSteps: 2 });
+    await waitFor("the first asset partition to be done", async () => (await handle.query(backfillProgressQuery)).done >= 1);
     await handle.cancel();
     const error = await handle.result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     const progressAfter = await handle.query(backfillProgressQuery).catch(() => undefined);
-    expect(progressAfter === undefined || progressAfter.done < 24).toBe(true);
-    // No partition run of this backfill keeps running.
-    const runningChildren = async () => {
-      let running = 0;
-      for await (const _ of harness.client.workflow.list({ query: `ExecutionStatus = "Running" AND ParentWorkflowId = "${handle.workflowId}"` })) running++;
-      return running;
-    };
-    await waitFor("no partition run of the cancelled backfill to be running", async () => (await runningChildren()) === 0);
-    expect(await runningChildren()).toBe(0);
+    expect(progressAfter === undefined || progressAfter.done < 48).toBe(true);
+    // No step of this backfill keeps running: the workflow closed only after its activities acknowledged the cancel.
+    const { raw, status } = await handle.describe();
+    expect(status.name).toBe("CANCELLED");
+    expect(raw.pendingActivities ?? []).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from "@temporalio/client";
 import { ActivityFailure, ApplicationFailure, CancelledFailure, ChildWorkflowFailure, RetryState } from "@temporalio/common";
 import { isBackfillSummary } from "../../src/cli/backfill-progress";
-import { formatProblems, isRunSummary, problemFromRun } from "../../src/cli/backfill-report";
+import { formatFailures, isRunSummary } from "../../src/cli/backfill-report";
 import { failedSummary } from "../../src/cli/commands/materialize";
 import { EXIT, reportError } from "../../src/cli/runtime";
 import { failureCause, failureSummary, rethrowWithCause, splitHint, WorkflowCauseError } from "../../src/cli/workflow-failure";
@@ -66,48 +66,35 @@ describe("a failed workflow prints its typed cause and hint, not 'Workflow execu
   });
 });
 
-describe("a failed backfill says which partitions failed or were blocked, by which check", () => {
+describe("a failed backfill says which asset partitions failed, were blocked or wait, and why", () => {
   const summary: BackfillSummary = {
     status: "failed",
-    total: 2,
-    done: 0,
+    total: 6,
+    done: 2,
     failed: 2,
     skipped: 0,
+    notRun: 1,
+    waiting: 1,
+    partitions: 2,
     startedAt: "2025-01-01T00:00:00.000Z",
     durationSeconds: 3,
     failures: [
-      { partition: "2025-01", workflowId: "materia-run:example_monthly:2025-01", message: "example/daily_views: blocked" },
-      { partition: "2025-02", workflowId: "materia-run:example_monthly:2025-02", message: "example/page_views: failed" },
+      { step: "example/daily_views", partition: "2025-01", status: "blocked", checks: ["example/daily_views:row_count"], message: "failed check(s) example/daily_views:row_count; nothing published (1 downstream not run)", workflowId: "materia-backfill:x" },
+      { step: "example/page_views", partition: "2025-02", status: "failed", checks: [], message: "No landing file for 2025-02", workflowId: "materia-backfill:x" },
     ],
   };
 
   it("finds the backfill's summary in its failure (it used to end as a bare 'Workflow execution failed')", () => {
-    const error = failed(ApplicationFailure.create({ type: "MateriaRunFailed", message: "Backfill finished with 2 failed partition(s)", details: [summary], nonRetryable: true }));
+    const error = failed(ApplicationFailure.create({ type: "MateriaRunFailed", message: "Backfill finished with 2 failed asset partition(s)", details: [summary], nonRetryable: true }));
     expect(failureSummary(error, isBackfillSummary)).toEqual(summary);
     expect(failureSummary(error, isRunSummary)).toBeUndefined();
   });
 
-  it("explains a blocked partition by its failed checks, a failed one by its error", () => {
-    const run = (partition: string, steps: RunSummary["steps"]): RunSummary => ({ status: "failed", job: "example_monthly", partitions: [partition], steps, counts: { published: 0, blocked: 0, failed: 0, skipped: 0, cancelled: 0 } });
-    const blocked = problemFromRun(
-      summary.failures[0]!,
-      run("2025-01", [
-        { id: "example/page_views[2025-01]", step: "example/page_views", partition: "2025-01", status: "published", rows: 10, durationMs: 1, failedChecks: [] },
-        { id: "example/daily_views[2025-01]", step: "example/daily_views", partition: "2025-01", status: "blocked", rows: null, durationMs: 1, failedChecks: ["example/daily_views:row_count"] },
-        { id: "example/top_pages", step: "example/top_pages", partition: null, status: "skipped", rows: null, durationMs: 0, failedChecks: [], skippedBecause: "example/daily_views[2025-01]" },
-      ]),
-    );
-    expect(blocked).toMatchObject({ partition: "2025-01", status: "blocked", step: "example/daily_views", checks: ["example/daily_views:row_count"] });
-    const failedStep = problemFromRun(summary.failures[1]!, run("2025-02", [{ id: "example/page_views[2025-02]", step: "example/page_views", partition: "2025-02", status: "failed", rows: null, durationMs: 1, failedChecks: [], error: "No landing file for 2025-02\nstack…" }]));
-    expect(failedStep).toMatchObject({ status: "failed", step: "example/page_views", message: "No landing file for 2025-02" });
-    const lines = formatProblems([blocked, failedStep], 3);
+  it("prints each recorded failure with its step and why, and counts the rest", () => {
+    const lines = formatFailures(summary.failures, 1);
     expect(lines[0]).toMatch(/2025-01\s+blocked\s+example\/daily_views: failed check\(s\) example\/daily_views:row_count; nothing published/);
     expect(lines[1]).toMatch(/2025-02\s+failed\s+example\/page_views: No landing file for 2025-02/);
-    expect(lines[2]).toContain("1 more failed partition");
-  });
-
-  it("falls back to the backfill's own message when the run cannot be read", () => {
-    expect(problemFromRun(summary.failures[1]!, undefined)).toMatchObject({ status: "unknown", message: "example/page_views: failed" });
+    expect(lines[2]).toContain("1 more");
   });
 });
 

@@ -13,6 +13,9 @@ const progress = (overrides: Partial<BackfillProgress> = {}): BackfillProgress =
   done: 2,
   failed: 0,
   skipped: 0,
+  notRun: 0,
+  waiting: 0,
+  partitions: 3,
   running: 1,
   pending: 3,
   paused: false,
@@ -44,7 +47,7 @@ describe("backfill progress", () => {
   });
 
   it("ends the bar from the result: nothing running", () => {
-    const payload = finalBarPayload({ status: "succeeded", total: 6, done: 6, failed: 0, skipped: 0, failures: [], startedAt: "2025-01-01T00:00:00.000Z", durationSeconds: 9 });
+    const payload = finalBarPayload({ status: "succeeded", total: 6, done: 6, failed: 0, skipped: 0, notRun: 0, waiting: 0, partitions: 3, failures: [], startedAt: "2025-01-01T00:00:00.000Z", durationSeconds: 9 });
     expect(payload).toEqual({ running: 0, failed: 0, skipped: 0, eta_text: "done" });
   });
 });

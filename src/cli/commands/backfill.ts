@@ -9,10 +9,10 @@ import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type 
 import { withTemporalClient } from "../../temporal/connection";
 import { RuntimeError } from "../../utils/errors";
 import { describeProgress, followBackfill, startBackfill } from "../backfill-progress";
-import { explainFailures, formatProblems } from "../backfill-report";
+import { formatFailures } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson } from "../table";
-import { withTemporalSession, type TemporalSession } from "../temporal-session";
+import { withTemporalSession } from "../temporal-session";
 import { jobFromArgs, targetAssets, runConfigFromArgs } from "../usage";
 
 interface BackfillOptions {
@@ -21,8 +21,7 @@ interface BackfillOptions {
   from?: string;
   to?: string;
   skip: SkipMode;
-  concurrency: string;
-  partitionsPerRun: string;
+  concurrency?: string;
   wait: boolean;
   json?: boolean;
   config?: string;
@@ -47,12 +46,13 @@ async function existingBackfill(client: Client, id: string) {
   return client.workflow.getHandle(id);
 }
 
-/** The summary, and for a failed backfill which partitions failed or were blocked, and by what. */
-async function printSummary(session: TemporalSession, summary: BackfillSummary, json: boolean): Promise<void> {
-  const problems = summary.failures.length > 0 ? await session.retrying((client) => explainFailures(client, summary.failures)) : [];
-  if (json) return printJson({ ...summary, failures: problems.length > 0 ? problems : summary.failures });
-  console.log(`backfill ${summary.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.total} in ${summary.durationSeconds}s`);
-  for (const line of formatProblems(problems, summary.failed)) console.log(line);
+/** The summary, and for a failed backfill which asset partitions failed, were blocked or wait on a missing upstream, and why. */
+function printSummary(summary: BackfillSummary, json: boolean): void {
+  if (json) return printJson(summary);
+  console.log(
+    `backfill ${summary.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} kept, ${summary.notRun} not run, ${summary.waiting} waiting of ${summary.total} asset partitions (${summary.partitions} partitions) in ${summary.durationSeconds}s`,
+  );
+  for (const line of formatFailures(summary.failures, summary.failed + summary.waiting - summary.failures.length)) console.log(line);
 }
 
 export function registerBackfill(program: Command): void {
@@ -64,8 +64,7 @@ export function registerBackfill(program: Command): void {
     .option("--from <key>", "first partition (inclusive)")
     .option("--to <key>", "last partition (inclusive)")
     .option("--skip <mode>", "none | existing | fresh", "none")
-    .option("--concurrency <n>", "partition runs at once", "2")
-    .option("--partitions-per-run <n>", "ordered backfills: consecutive partitions planned as one run", "12")
+    .option("--concurrency <n>", "asset partitions (steps) materialized at once (default: the job's maxConcurrentSteps, else 4)")
     .option("--config <file.json>", "run configuration by asset key, validated by each asset's config schema")
     .option("--no-wait", "start and return the backfill id")
     .option("--json", "print JSON")
@@ -75,10 +74,8 @@ export function registerBackfill(program: Command): void {
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia backfill --job example_monthly --from 2025-01 --to 2025-06' });
       if (!options.from || !options.to) throw new RuntimeError("USAGE", "Give --from and --to (inclusive partition keys).");
       if (!["none", "existing", "fresh"].includes(options.skip)) throw new RuntimeError("USAGE", `--skip must be none, existing or fresh (got "${options.skip}").`);
-      const concurrency = Number(options.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new RuntimeError("USAGE", `--concurrency must be a positive integer (got "${options.concurrency}").`);
-      const partitionsPerRun = Number(options.partitionsPerRun);
-      if (!Number.isInteger(partitionsPerRun) || partitionsPerRun < 1) throw new RuntimeError("USAGE", `--partitions-per-run must be a positive integer (got "${options.partitionsPerRun}").`);
+      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new RuntimeError("USAGE", `--concurrency must be a positive integer (got "${options.concurrency}").`);
       // Validate locally first: unknown job/selection or bad keys fail (exit 2) before anything starts.
       const definitions = cliDefinitions();
       if (options.job) jobFromArgs(definitions, options.job);
@@ -87,7 +84,7 @@ export function registerBackfill(program: Command): void {
       if (!partitions) throw new RuntimeError("USAGE", "The selected assets are not partitioned: nothing to backfill.", { hint: "Use `materia materialize` for unpartitioned assets." });
       partitions.keysInRange(options.from, options.to);
       const runConfig = runConfigFromArgs(definitions, options.config, assets);
-      const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, maxConcurrentRuns: concurrency, partitionsPerRun, ...(runConfig ? { config: runConfig } : {}) };
+      const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, ...(concurrency !== undefined ? { maxConcurrentSteps: concurrency } : {}), ...(runConfig ? { config: runConfig } : {}) };
       const { config } = cliRuntime();
       await withTemporalSession(config, async (session) => {
         const handle = await startBackfill(session.client, config.temporal.taskQueue, input);
@@ -95,7 +92,7 @@ export function registerBackfill(program: Command): void {
         console.error(`backfill ${handle.workflowId}: ${link}`);
         if (!options.wait) return options.json ? printJson({ id: handle.workflowId, link }) : console.log(handle.workflowId);
         const summary = await followBackfill(handle, { session });
-        await printSummary(session, summary, options.json === true);
+        printSummary(summary, options.json === true);
         process.exitCode = summary.status === "succeeded" ? EXIT.ok : EXIT.failure;
       });
     });

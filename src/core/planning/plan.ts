@@ -131,34 +131,50 @@ function partitionsFor(step: AssetStep, request: PlanRequest): Array<string | nu
   });
 }
 
-/** Kahn's algorithm; ties broken by the graph's step order, then partition order. */
+/**
+ * Kahn's algorithm, wave by wave (a wave: the steps whose dependencies are
+ * all in earlier waves); inside a wave, ties broken by the graph's step
+ * order, then partition order. Linear in nodes and edges, so a plan of
+ * 10,000 partitions with a self-dependency orders at once.
+ */
 function orderInstances(graph: AssetGraph, instances: Map<string, PlanStep>): PlanStep[] {
   const stepRank = new Map(graph.steps().map((step, index) => [step.name, index]));
   const partitionRank = new Map<string, number>();
   for (const instance of instances.values()) {
     if (instance.partition !== null && !partitionRank.has(instance.partition)) partitionRank.set(instance.partition, partitionRank.size);
   }
-  const rank = (s: PlanStep): [number, number] => [partitionRank.get(s.partition ?? "") ?? -1, stepRank.get(s.step) ?? 0];
-  const compare = (a: PlanStep, b: PlanStep): number => {
-    const [pa, sa] = rank(a);
-    const [pb, sb] = rank(b);
-    return sa - sb || pa - pb;
-  };
-  const remaining = new Map([...instances.values()].map((s) => [s.id, new Set(s.dependsOn)]));
+  const compare = (a: PlanStep, b: PlanStep): number =>
+    (stepRank.get(a.step) ?? 0) - (stepRank.get(b.step) ?? 0) || (partitionRank.get(a.partition ?? "") ?? -1) - (partitionRank.get(b.partition ?? "") ?? -1);
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const instance of instances.values()) {
+    waiting.set(instance.id, instance.dependsOn.length);
+    for (const dep of instance.dependsOn) {
+      const list = dependents.get(dep);
+      if (list) list.push(instance.id);
+      else dependents.set(dep, [instance.id]);
+    }
+  }
   const ordered: PlanStep[] = [];
-  while (remaining.size > 0) {
-    const ready = [...remaining.entries()].filter(([, deps]) => deps.size === 0).map(([id]) => instances.get(id)!);
-    if (ready.length === 0) {
-      throw new PlanningError(`The plan has a dependency cycle among ${[...remaining.keys()].slice(0, 5).join(", ")}.`, {
-        hint: "A partition mapping makes partitions depend on each other in a loop (e.g. a self-dependency looking ahead).",
-      });
+  let wave = [...instances.values()].filter((s) => s.dependsOn.length === 0);
+  while (wave.length > 0) {
+    wave.sort(compare);
+    ordered.push(...wave);
+    const next: PlanStep[] = [];
+    for (const step of wave) {
+      for (const id of dependents.get(step.id) ?? []) {
+        const left = waiting.get(id)! - 1;
+        waiting.set(id, left);
+        if (left === 0) next.push(instances.get(id)!);
+      }
     }
-    ready.sort(compare);
-    for (const step of ready) {
-      ordered.push(step);
-      remaining.delete(step.id);
-    }
-    for (const deps of remaining.values()) for (const step of ready) deps.delete(step.id);
+    wave = next;
+  }
+  if (ordered.length < instances.size) {
+    const stuck = [...instances.keys()].filter((id) => waiting.get(id)! > 0);
+    throw new PlanningError(`The plan has a dependency cycle among ${stuck.slice(0, 5).join(", ")}.`, {
+      hint: "A partition mapping makes partitions depend on each other in a loop (e.g. a self-dependency looking ahead).",
+    });
   }
   return ordered;
 }

@@ -99,7 +99,7 @@ function asStepFailure(error: unknown): ApplicationFailure {
 }
 
 /** Typed materia errors become ApplicationFailures carrying their type, message and hint. */
-function asFailure(error: unknown, alwaysNonRetryable: boolean): unknown {
+export function asFailure(error: unknown, alwaysNonRetryable: boolean): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof MateriaError || (error instanceof Error && "hint" in error)) {
     const typed = error as Error & { hint?: string; retryable?: boolean };
@@ -114,7 +114,7 @@ function asFailure(error: unknown, alwaysNonRetryable: boolean): unknown {
   return error;
 }
 
-function stepActivityOptions(step: AssetStep): StepActivityOptions {
+export function stepActivityOptions(step: AssetStep): StepActivityOptions {
   const retry: RetrySpec = step.definition.retry ?? {};
   const timeout: TimeoutSpec = step.definition.timeout ?? {};
   return {

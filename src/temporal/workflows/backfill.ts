@@ -1,168 +1,184 @@
 /**
- * The backfill workflow: runs as child workflows with the canonical run id
- * (so a partition already running elsewhere is joined, not run twice).
- * Independent partitions: one run per partition, at most `maxConcurrentRuns`
- * at once. Ordered partitions (an asset reads other partitions, e.g. the
- * previous month): one run per window of consecutive partitions, windows one
- * after another; inside a window the run plans every step of every partition
- * together, so independent steps of neighbouring months overlap and an asset
- * reading the next month runs after it. Assets reading the next partition
- * are re-run for a window's last partition once the next window published.
- * Answers a progress query, pauses and resumes on signals, cancels its
- * children when cancelled, and continues-as-new long before history limits.
+ * The backfill workflow executes a plan over asset partitions: every
+ * (step, partition) node once, after the nodes it reads, at most
+ * `maxConcurrentSteps` at once, each node one activity with its asset's
+ * retry policy (the same step runner a run uses). A fan-in asset waits for
+ * all its partitions and runs once; an asset reading the next partition
+ * (labels reading next month's bars) simply runs after it; a failure skips
+ * its descendants only. The one ready-set state machine decides what runs.
+ *
+ * One run per asset partition at a time still holds across triggers: a step
+ * takes its partition's lease, so a node that a schedule or the CLI is
+ * materializing right now waits for it and joins its result.
+ *
+ * Answers a progress query with per-node states, pauses and resumes on
+ * signals, cancels its running steps when cancelled, and continues-as-new
+ * (carrying the plan and one character per node) long before history limits.
  */
-import {
-  ApplicationFailure,
-  ParentClosePolicy,
-  condition,
-  continueAsNew,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-} from "@temporalio/workflow";
+import { ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
+import { planNode, progressGrid } from "../../core/planning/asset-partitions";
+import { ReadySet } from "../../core/planning/ready-set";
 import type { BackfillActivities } from "../activities/backfill";
 import {
   backfillProgressQuery,
   pauseBackfillSignal,
   resumeBackfillSignal,
+  type BackfillFailure,
   type BackfillInput,
   type BackfillProgress,
   type BackfillState,
   type BackfillSummary,
 } from "../backfill-shared";
 import { MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION } from "../search-attributes";
-import { RUN_FAILED_ERROR, runWorkflowId, type RunSummary } from "../shared";
-import { runOrJoin } from "./canonical-run";
+import { RUN_FAILED_ERROR, type StepSummary } from "../shared";
+import { nodeOutcome, runStep } from "./step-runner";
 
 const { planBackfill } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "10 minutes", retry: { maximumAttempts: 5 } });
 
-/** Children started per execution before continuing as new (well under the 2,000 pending-children limit and history limits). */
-const RUNS_PER_EXECUTION = 250;
+/** Nodes started per execution before continuing as new: a few events each, far below history limits. */
+const NODES_PER_EXECUTION = 400;
+/** Failures kept in the state (it travels through continue-as-new); counts stay exact. */
+const MAX_FAILURES_KEPT = 50;
 
 export async function backfillWorkflow(input: BackfillInput, carried?: BackfillState): Promise<BackfillSummary> {
   let paused = false;
   let running = 0;
-  let state: BackfillState | undefined = carried;
+  // What the query reads: nothing until the plan exists.
+  const live: { state?: BackfillState; set?: ReadySet } = {};
   // Handlers first: the progress query answers (and pause is honoured) while planning runs.
   setHandler(pauseBackfillSignal, () => void (paused = true));
   setHandler(resumeBackfillSignal, () => void (paused = false));
-  setHandler(backfillProgressQuery, (): BackfillProgress => progress(state, running, paused));
-  state ??= { input, plan: await planBackfill(input), next: 0, done: 0, failed: 0, failures: [], startedAt: new Date().toISOString() };
+  setHandler(backfillProgressQuery, (): BackfillProgress => progress(live.state, live.set, running, paused));
+  let state = carried;
+  if (!state) {
+    const plan = await planBackfill(input);
+    state = { plan, states: plan.initial, failures: waitingFailures(plan), startedAt: new Date().toISOString(), finished: 0 };
+  }
+  const { plan } = state;
+  const set = new ReadySet(plan.deps, state.states);
+  live.state = state;
+  live.set = set;
   upsertSearchAttributes([
     { key: MATERIA_KIND, value: "backfill" },
-    ...(state.plan.job ? [{ key: MATERIA_JOB, value: state.plan.job }] : []),
-    ...(state.plan.location ? [{ key: MATERIA_LOCATION, value: state.plan.location }] : []),
+    ...(plan.job ? [{ key: MATERIA_JOB, value: plan.job }] : []),
+    ...(plan.location ? [{ key: MATERIA_LOCATION, value: plan.location }] : []),
   ]);
+  describeInWebUi(state, set, paused);
 
-  const limit = state.plan.ordered ? 1 : Math.max(1, Math.min(input.maxConcurrentRuns ?? 2, 100));
-  const windowSize = state.plan.partitionsPerRun ?? 1;
-  const startedHere = { count: 0 };
-  const inFlight = new Set<Promise<void>>();
-  while (state.next < state.plan.partitions.length && startedHere.count < RUNS_PER_EXECUTION) {
-    // `running` counts partitions: an ordered window waits for the previous one to finish.
-    await condition(() => !paused && running < limit);
-    const window = state.plan.partitions.slice(state.next, state.next + windowSize);
-    state.next += window.length;
-    startedHere.count++;
-    running += window.length;
-    const promise: Promise<void> = runWindow(state, window).finally(() => {
-      running -= window.length;
-      inFlight.delete(promise);
+  let startedHere = 0;
+  let fatal: unknown;
+  // Narrowed names for the callbacks below.
+  const current = state;
+  const ready = set;
+  while (!ready.finished() && startedHere < NODES_PER_EXECUTION) {
+    await condition(() => fatal !== undefined || ready.finished() || (!paused && running < plan.maxConcurrentSteps && ready.hasReady()));
+    if (fatal !== undefined) throw fatal;
+    if (ready.finished()) break;
+    const node = ready.take()!;
+    startedHere++;
+    running++;
+    const { step, partition, id } = planNode(plan, node);
+    runStep({ id, step, partition, options: plan.options[step], config: input.config?.[step], pageOnFailure: true }).then(
+      (summary) => {
+        running--;
+        current.finished++;
+        const { skipped } = ready.complete(node, nodeOutcome(summary.status));
+        if (summary.status !== "published") recordFailure(current, summary, skipped.length);
+        describeInWebUi(current, ready, paused);
+      },
+      (error: unknown) => void (fatal ??= error), // cancellation: the backfill ends with it, its steps cancelled
+    );
+  }
+  // Drain: an execution hands over only finished nodes.
+  await condition(() => fatal !== undefined || running === 0);
+  if (fatal !== undefined) throw fatal;
+  if (!ready.finished()) {
+    await continueAsNew<typeof backfillWorkflow>(input, { ...current, states: ready.encode() });
+  }
+  const summary = summarize(current, ready);
+  if (summary.status === "failed") {
+    throw ApplicationFailure.create({
+      type: RUN_FAILED_ERROR,
+      nonRetryable: true,
+      message: `Backfill finished with ${summary.failed} failed, ${summary.waiting} waiting and ${summary.notRun} not run asset partition(s): ${current.failures.slice(0, 5).map((f) => `${f.partition === null ? f.step : `${f.step}[${f.partition}]`} (${f.status})`).join(", ")}`,
+      details: [summary],
     });
-    inFlight.add(promise);
-  }
-  await Promise.all(inFlight);
-
-  if (state.next < state.plan.partitions.length) {
-    // Fresh history; the children of this execution have all finished.
-    await continueAsNew<typeof backfillWorkflow>(input, state);
-  }
-  const summary: BackfillSummary = {
-    status: state.failed === 0 ? "succeeded" : "failed",
-    total: state.plan.partitions.length + state.plan.skipped.length,
-    done: state.done,
-    failed: state.failed,
-    skipped: state.plan.skipped.length,
-    failures: state.failures,
-    startedAt: state.startedAt,
-    durationSeconds: Math.round((Date.now() - Date.parse(state.startedAt)) / 1000),
-  };
-  if (summary.failed > 0) {
-    throw ApplicationFailure.create({ type: RUN_FAILED_ERROR, nonRetryable: true, message: `Backfill finished with ${summary.failed} failed partition(s): ${state.failures.map((f) => f.partition).join(", ")}`, details: [summary] });
   }
   return summary;
 }
 
-function targetOf(state: BackfillState): { job?: string; selection?: string; config?: Record<string, unknown> } {
+function recordFailure(state: BackfillState, summary: StepSummary, skippedCount: number): void {
+  if (state.failures.length >= MAX_FAILURES_KEPT) return;
+  const status = summary.status === "blocked" ? "blocked" : "failed";
+  const why = status === "blocked" ? `${summary.failedChecks.length > 0 ? `failed check(s) ${summary.failedChecks.join(", ")}` : "a blocking check failed"}; nothing published` : (summary.error ?? "failed").split("\n")[0]!;
+  state.failures.push({
+    step: summary.step,
+    partition: summary.partition,
+    status,
+    checks: summary.failedChecks,
+    message: `${why.slice(0, 400)}${skippedCount > 0 ? ` (${skippedCount} downstream not run)` : ""}`,
+    workflowId: workflowInfo().workflowId,
+  });
+}
+
+/** Nodes the planner found waiting on a missing upstream, named. */
+function waitingFailures(plan: BackfillState["plan"]): BackfillFailure[] {
+  return Object.entries(plan.waitingOn)
+    .slice(0, MAX_FAILURES_KEPT)
+    .map(([node, upstream]) => {
+      const { step, partition } = planNode(plan, Number(node));
+      return { step, partition, status: "waiting" as const, checks: [], message: `waiting on missing upstream ${upstream.slice(0, 3).join(", ")}${upstream.length > 3 ? ", …" : ""}: materialize it first, or widen the backfill`, workflowId: workflowInfo().workflowId };
+    });
+}
+
+function counts(state: BackfillState, set: ReadySet) {
+  const c = set.counts();
   return {
-    ...(state.input.job !== undefined ? { job: state.input.job } : {}),
-    ...(state.input.selection !== undefined ? { selection: state.input.selection } : {}),
-    ...(state.input.config !== undefined ? { config: state.input.config } : {}),
+    total: set.size,
+    done: c.done,
+    failed: c.failed + c.blocked,
+    skipped: c.kept,
+    notRun: c.skipped,
+    waiting: c.waiting,
+    partitions: state.plan.partitions.length,
+    failures: state.failures,
+    startedAt: state.startedAt,
   };
 }
 
-async function runWindow(state: BackfillState, window: string[]): Promise<void> {
-  await runPartitions(state, targetOf(state), window);
-  const lookAhead = state.plan.lookAheadSelection;
-  if (lookAhead === undefined) return;
-  // The window just published the partition after the previous window's last one.
-  const previous = state.pendingLookAhead;
-  state.pendingLookAhead = window[window.length - 1];
-  if (previous !== undefined) await runPartitions(state, { selection: lookAhead }, [previous], { recount: true });
+function summarize(state: BackfillState, set: ReadySet): BackfillSummary {
+  const base = counts(state, set);
+  return {
+    ...base,
+    status: base.failed + base.waiting + base.notRun === 0 ? "succeeded" : "failed",
+    durationSeconds: Math.round((Date.now() - Date.parse(state.startedAt)) / 1000),
+  };
 }
 
-/**
- * One run over `partitions`; a partition counts as done when every step of it
- * published. `recount`: the partitions were counted done before (a look-ahead
- * re-run): only a failure changes the counts.
- */
-async function runPartitions(state: BackfillState, target: { job?: string; selection?: string; config?: Record<string, unknown> }, partitions: string[], options: { recount?: boolean } = {}): Promise<void> {
-  const workflowId = runWorkflowId(target, partitions);
-  let summary: RunSummary | undefined;
-  let message = "run failed";
-  try {
-    // Cancelling the backfill cancels the runs it started.
-    summary = (await runOrJoin(target, partitions, ParentClosePolicy.REQUEST_CANCEL)).summary;
-  } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    message = cause instanceof Error ? cause.message : String(cause);
-    // A failed run's failure carries its summary: partitions whose steps all published still count as done.
-    summary = cause instanceof ApplicationFailure ? (cause.details?.[0] as RunSummary | undefined) : undefined;
-  }
-  for (const partition of partitions) {
-    const steps = summary?.steps.filter((step) => step.partition === partition || step.partition === null) ?? [];
-    const published = summary?.status === "succeeded" || (steps.length > 0 && steps.every((step) => step.status === "published"));
-    if (published) {
-      if (!options.recount) state.done++;
-      continue;
-    }
-    if (options.recount) state.done--;
-    const failedStep = steps.find((step) => step.status !== "published");
-    recordFailure(state, partition, workflowId, failedStep ? `${failedStep.step}: ${failedStep.status}${failedStep.error ? ` (${failedStep.error})` : ""}` : message);
-  }
-}
-
-function recordFailure(state: BackfillState, partition: string, workflowId: string, message: string): void {
-  state.failed++;
-  // Bounded: the state travels through continue-as-new.
-  if (state.failures.length < 50) state.failures.push({ partition, workflowId, message: message.slice(0, 500) });
-}
-
-function progress(state: BackfillState | undefined, running: number, paused: boolean): BackfillProgress {
-  if (!state) return { total: 0, done: 0, failed: 0, skipped: 0, running: 0, pending: 0, paused, etaSeconds: null, startedAt: new Date().toISOString(), failures: [] };
-  const finished = state.done + state.failed;
-  const remaining = state.plan.partitions.length - finished;
+function progress(state: BackfillState | undefined, set: ReadySet | undefined, running: number, paused: boolean): BackfillProgress {
+  if (!state || !set) return { total: 0, done: 0, failed: 0, skipped: 0, notRun: 0, waiting: 0, running: 0, pending: 0, partitions: 0, paused, etaSeconds: null, startedAt: new Date().toISOString(), failures: [] };
+  const c = set.counts();
+  const remaining = c.pending + c.ready + c.running;
   const elapsed = (Date.now() - Date.parse(state.startedAt)) / 1000;
   return {
-    total: state.plan.partitions.length + state.plan.skipped.length,
-    done: state.done,
-    failed: state.failed,
-    skipped: state.plan.skipped.length,
+    ...counts(state, set),
     running,
     pending: remaining - running,
     paused,
-    etaSeconds: finished > 0 ? Math.round((elapsed / finished) * remaining) : null,
-    startedAt: state.startedAt,
-    failures: state.failures,
+    etaSeconds: state.finished > 0 ? Math.round((elapsed / state.finished) * remaining) : null,
+    grid: progressGrid(state.plan, set.encode()),
   };
+}
+
+/** The Web UI's workflow page shows this without opening JSON. */
+function describeInWebUi(state: BackfillState, set: ReadySet, paused: boolean): void {
+  const c = set.counts();
+  const lines = [
+    `**${state.plan.job ?? "selection"}** · ${state.plan.partitions.length} partitions · ${set.size} asset partitions${paused ? " · paused" : ""}`,
+    "",
+    "| done | running | pending | failed | kept | not run | waiting |",
+    "|---|---|---|---|---|---|---|",
+    `| ${c.done} | ${c.running} | ${c.pending + c.ready} | ${c.failed + c.blocked} | ${c.kept} | ${c.skipped} | ${c.waiting} |`,
+  ];
+  setCurrentDetails(lines.join("\n"));
 }

@@ -1,50 +1,18 @@
 /**
  * The run workflow: plan via an activity, then execute steps in dependency
- * order with a concurrency limit, each step one activity with its asset's
- * retry policy and timeouts. A failed or blocked step skips everything
- * downstream. A blocked step (failed blocking check) or a failed step fails
- * the run with a typed, non-retryable failure whose details list every step.
+ * order with a concurrency limit through the one ready-set state machine,
+ * each step one activity with its asset's retry policy and timeouts. A
+ * failed or blocked step skips everything downstream of it, and only that.
+ * A blocked step (failed blocking check) or a failed step fails the run
+ * with a typed, non-retryable failure whose details list every step.
  */
-import {
-  ActivityCancellationType,
-  ApplicationFailure,
-  CancellationScope,
-  isCancellation,
-  proxyActivities,
-  sleep,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from "@temporalio/workflow";
-import { msToNumber } from "@temporalio/common/lib/time";
-import type { AlertActivities } from "../activities/alerts";
+import { ApplicationFailure, condition, proxyActivities, upsertSearchAttributes } from "@temporalio/workflow";
+import { ReadySet } from "../../core/planning/ready-set";
 import type { RunActivities } from "../activities/run";
-import { sendPlannedAlerts } from "./alert";
 import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION, MATERIA_PARTITION } from "../search-attributes";
-import {
-  CHECK_FAILED_ERROR,
-  RUN_FAILED_ERROR,
-  STEP_HEARTBEAT_TIMEOUT,
-  type PlannedStep,
-  type RunInput,
-  type RunPlan,
-  type StepActivityOptions,
-  type StepFailureDetails,
-  type StepStatus,
-  type StepSummary,
-  type RunSummary,
-} from "../shared";
+import { CHECK_FAILED_ERROR, RUN_FAILED_ERROR, type PlannedStep, type RunInput, type RunPlan, type StepStatus, type StepSummary, type RunSummary } from "../shared";
+import { nodeOutcome, pageFailedStep, runStep } from "./step-runner";
 
-/**
- * Temporal's own retries of a step's activity: only crashes and timeouts
- * reach them (a failing step reports a non-retryable failure and the loop in
- * `runOne` applies the asset's policy). A killed worker's step is retried on
- * another worker a second after its heartbeat times out; a step that keeps
- * killing its worker (say, out of memory) stops after this many tries.
- */
-const CRASH_RETRY = { maximumAttempts: 10, initialInterval: "1 second", backoffCoefficient: 2, maximumInterval: "10 seconds" };
-
-const { planRunFailedAlert } = proxyActivities<AlertActivities>({ startToCloseTimeout: "1 minute", retry: { maximumAttempts: 5 } });
 const { planRun } = proxyActivities<RunActivities>({
   startToCloseTimeout: "5 minutes",
   retry: { maximumAttempts: 5, initialInterval: "1 second" },
@@ -64,10 +32,7 @@ export async function runWorkflow(input: RunInput): Promise<RunSummary> {
   const summary = summarize(plan, results);
   if (summary.status === "failed") {
     // Blocked steps already alerted through their checks; a step that failed after its last retry pages here.
-    for (const failed of summary.steps.filter((s) => s.status === "failed")) {
-      const planned = await planRunFailedAlert({ workflowId: workflowInfo().workflowId, message: `${failed.id}: ${failed.error ?? "failed"}`, asset: failed.step, partition: failed.partition });
-      await sendPlannedAlerts(planned, `${workflowInfo().runId}:${failed.id}`);
-    }
+    for (const failed of summary.steps.filter((s) => s.status === "failed")) await pageFailedStep(failed);
     const blocked = summary.steps.filter((s) => s.status === "blocked");
     throw ApplicationFailure.create({
       type: blocked.length > 0 ? CHECK_FAILED_ERROR : RUN_FAILED_ERROR,
@@ -83,93 +48,32 @@ export async function runWorkflow(input: RunInput): Promise<RunSummary> {
 }
 
 async function executePlan(plan: RunPlan): Promise<Map<string, StepSummary>> {
+  const index = new Map(plan.steps.map((step, i) => [step.id, i]));
+  const set = new ReadySet(plan.steps.map((step) => step.dependsOn.map((id) => index.get(id)!)));
   const results = new Map<string, StepSummary>();
-  const pending = [...plan.steps];
-  const running = new Map<string, Promise<void>>();
   const limit = Math.max(1, plan.maxConcurrentSteps);
-
-  while (pending.length > 0 || running.size > 0) {
-    // Skip what can no longer run; start what is ready, up to the limit.
-    for (let i = 0; i < pending.length; ) {
-      const step = pending[i]!;
-      const brokenDependency = step.dependsOn.find((id) => results.has(id) && results.get(id)!.status !== "published");
-      if (brokenDependency !== undefined) {
-        results.set(step.id, skipped(step, brokenDependency));
-        pending.splice(i, 1);
-        continue;
-      }
-      const ready = step.dependsOn.every((id) => results.get(id)?.status === "published");
-      if (ready && running.size < limit) {
-        pending.splice(i, 1);
-        running.set(
-          step.id,
-          runOne(plan, step).then((summary) => {
-            results.set(step.id, summary);
-            running.delete(step.id);
-          }),
-        );
-        continue;
-      }
-      i++;
-    }
-    if (running.size > 0) await Promise.race(running.values());
-    else if (pending.length > 0) {
-      // Nothing running and nothing ready: only possible if a dependency is outside the plan.
-      for (const step of pending.splice(0)) results.set(step.id, skipped(step, step.dependsOn.find((id) => !results.has(id)) ?? "unknown"));
-    }
+  let running = 0;
+  let fatal: unknown;
+  while (!set.finished()) {
+    await condition(() => fatal !== undefined || set.finished() || (running < limit && set.hasReady()));
+    if (fatal !== undefined) throw fatal;
+    if (set.finished()) break;
+    const node = set.take()!;
+    const step = plan.steps[node]!;
+    running++;
+    runStep({ id: step.id, step: step.step, partition: step.partition, options: plan.options[step.step], config: plan.config?.[step.step] }).then(
+      (summary) => {
+        results.set(step.id, summary);
+        running--;
+        for (const skippedNode of set.complete(node, nodeOutcome(summary.status)).skipped) {
+          const descendant = plan.steps[skippedNode]!;
+          results.set(descendant.id, skipped(descendant, plan.steps[set.brokenUpstream(skippedNode)!]!.id));
+        }
+      },
+      (error: unknown) => void (fatal ??= error), // cancellation: the run ends with it
+    );
   }
   return results;
-}
-
-async function runOne(plan: RunPlan, step: PlannedStep): Promise<StepSummary> {
-  const options = plan.options[step.step];
-  const activityOptions: ActivityOptions = {
-    startToCloseTimeout: options?.startToCloseTimeout ?? "2 hours",
-    heartbeatTimeout: options?.heartbeatTimeout ?? STEP_HEARTBEAT_TIMEOUT,
-    retry: CRASH_RETRY,
-    // Cancelling the run waits for the step to stop its DuckDB work and clean up.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    summary: step.id,
-  };
-  const { executeStep } = proxyActivities<RunActivities>(activityOptions);
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const config = plan.config?.[step.step];
-      const summary = await executeStep({ runId: workflowInfo().workflowId, step: step.step, partition: step.partition, ...(config !== undefined ? { config } : {}) });
-      if (summary.alerts) await sendPlannedAlerts(summary.alerts, `${workflowInfo().runId}:${step.id}`);
-      return summary;
-    } catch (error) {
-      if (isCancellation(error) && CancellationScope.current().consideredCancelled) throw error;
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const retryIn = attempt < (options?.retry.maximumAttempts ?? 3) ? retryDelayMs(cause, options, attempt) : undefined;
-      if (retryIn !== undefined) {
-        await sleep(retryIn);
-        continue;
-      }
-      return {
-        id: step.id,
-        step: step.step,
-        partition: step.partition,
-        status: "failed",
-        rows: null,
-        durationMs: Date.now() - started,
-        failedChecks: [],
-        error: cause instanceof Error ? cause.message : String(cause),
-      };
-    }
-  }
-}
-
-/** The wait before the next attempt under the asset's retry policy, or undefined when the failure is final. */
-function retryDelayMs(cause: unknown, options: StepActivityOptions | undefined, attempt: number): number | undefined {
-  if (!(cause instanceof ApplicationFailure)) return undefined; // crashes and timeouts already had their retries
-  const details = cause.details?.[0] as StepFailureDetails | undefined;
-  const retry = options?.retry;
-  if (details?.retryable !== true || (retry?.nonRetryableErrorTypes ?? []).includes(cause.type ?? "")) return undefined;
-  const initial = msToNumber(retry?.initialInterval ?? "2 seconds");
-  const longest = msToNumber(retry?.maximumInterval ?? "1 minute");
-  return Math.min(longest, initial * Math.pow(retry?.backoffCoefficient ?? 2, attempt - 1));
 }
 
 function skipped(step: PlannedStep, because: string): StepSummary {
