@@ -3,9 +3,8 @@
  * next to it: the NULL rate after warm-up, and no look-ahead.
  */
 import type { CheckSpec } from "materia";
-import { FEATURE_NAMES, FEATURE_WARM_UP_BARS as WARM_UP_BARS, featuresSql } from "./sql/features";
+import { FEATURE_NAMES, FEATURE_WARM_UP_BARS as WARM_UP_BARS, FEATURE_WARM_UP_DAYS as WARM_UP_DAYS, featuresSql } from "./sql/features";
 const MAX_NULL_RATE = 0.01;
-const LOOK_AHEAD_TOLERANCE = 1e-9;
 
 export const featureNullRateCheck: CheckSpec = {
   name: "null_rate_after_warm_up",
@@ -30,31 +29,47 @@ const COMPARED_BARS = 120;
 
 /**
  * Recompute the features of each root's last bars before a cut from data
- * that ends at the cut, and compare: a feature that read any later bar (or a
- * statistic of the whole month) differs. The recomputation reads only what
- * the windows need — the compared bars and a full warm-up before them, taken
- * from the three days before the cut (past any weekend) — so it costs a
- * tenth of the step's own SQL.
+ * that ends at the cut, and compare bit for bit: a feature that read any
+ * later bar (or a statistic of the whole month) differs. The recomputation
+ * reads only what the windows need — the compared bars and a full warm-up
+ * before them, taken from the three days before the cut (past any weekend) —
+ * plus the root's earlier rolls since the step's own read began, so its
+ * back-adjustment is the same double as the step's (sql/back-adjustment.ts);
+ * the per-root power-of-two scale cancels exactly. It costs a tenth of the
+ * step's own SQL.
  */
 export const noLookAheadCheck: CheckSpec = {
   name: "no_look_ahead",
-  description: "Features recomputed on data truncated at a bar equal the published ones up to that bar.",
+  description: "Features recomputed on data truncated at a bar equal the published ones up to that bar, bit for bit.",
   blocking: true,
   check: async ({ sql, timeWindow }) => {
     const [cutRow] = await sql.all<{ cut: Date | null }>("SELECT quantile_disc(ts, 0.5) AS cut FROM output");
     const cut = cutRow?.cut;
     if (!timeWindow || !cut) return { passed: true, message: "no bars" };
     const from = new Date(cut.getTime() - 3 * 86_400_000);
+    const monthStart = sql.literal(timeWindow.start.toISOString());
+    const warmUpFrom = sql.literal(new Date(timeWindow.start.getTime() - WARM_UP_DAYS * 86_400_000).toISOString());
     await sql.run(`CREATE OR REPLACE TEMP TABLE bars_until_cut AS
       SELECT * FROM front_month_bars
       WHERE ts >= ${sql.literal(from.toISOString())}::TIMESTAMP AND ts <= ${sql.literal(cut.toISOString())}::TIMESTAMP
       QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${COMPARED_BARS + WARM_UP_BARS}`);
     await sql.run(`CREATE OR REPLACE TEMP TABLE compared_bars AS
       SELECT root, ts FROM bars_until_cut QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${COMPARED_BARS}`);
-    const recomputed = featuresSql(sql, "bars_until_cut", { start: from, end: new Date(cut.getTime() + 1) });
-    const differs = FEATURE_NAMES.map(
-      (name) => `(a.${name} IS DISTINCT FROM b.${name} AND NOT abs(a.${name} - b.${name}) <= ${LOOK_AHEAD_TOLERANCE} * greatest(1, abs(a.${name})))`,
-    );
+    // the rolls the step's back-adjustment summed before the recomputed bars: from each root's first bar read (its warm-up) on
+    await sql.run(`CREATE OR REPLACE TEMP TABLE look_ahead_source AS
+      WITH step_read_from AS (
+        SELECT root, min(ts) AS read_from FROM (
+          SELECT root, ts FROM front_month_bars WHERE ts >= ${warmUpFrom}::TIMESTAMP AND ts < ${monthStart}::TIMESTAMP
+          QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${WARM_UP_BARS}
+          UNION ALL SELECT DISTINCT root, ${monthStart}::TIMESTAMP FROM bars_until_cut
+        ) GROUP BY root
+      ), recomputed_from AS (SELECT root, min(ts) AS first_ts FROM bars_until_cut GROUP BY root)
+      SELECT * FROM bars_until_cut
+      UNION ALL
+      SELECT b.* FROM front_month_bars b JOIN step_read_from s ON s.root = b.root JOIN recomputed_from r ON r.root = b.root
+      WHERE b.roll_ratio IS NOT NULL AND b.ts >= s.read_from AND b.ts < r.first_ts`);
+    const recomputed = featuresSql(sql, "look_ahead_source", { start: new Date(0), end: new Date(cut.getTime() + 1) });
+    const differs = FEATURE_NAMES.map((name) => `a.${name} IS DISTINCT FROM b.${name}`);
     await sql.run(`CREATE OR REPLACE TEMP TABLE features_until_cut AS SELECT f.* FROM (${recomputed}) f SEMI JOIN compared_bars c ON c.root = f.root AND c.ts = f.ts`);
     const failing = await sql.all(`
       SELECT a.root, a.ts, [${FEATURE_NAMES.map((name, i) => `CASE WHEN ${differs[i] ?? "false"} THEN '${name}' END`).join(", ")}] AS features

@@ -10,7 +10,7 @@ export const features = defineAsset({
   partitions: MARKET_MONTHS,
   // The previous month warms up the longest window (240 bars + 1).
   deps: [{ asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, allowNonexistentUpstream: true }) }],
-  codeVersion: "2",
+  codeVersion: "3",
   parquet: WIDE_FLOAT_PARQUET,
   checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {

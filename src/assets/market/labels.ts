@@ -8,21 +8,25 @@ export const labels = defineAsset({
   key: "market/labels",
   description: "Triple-barrier labels (long/short × scalp/intraday/swing) with t1, return, uniqueness and weight; NULL where the horizon runs past the data.",
   partitions: MARKET_MONTHS,
+  // The horizon reaches into the next month; until it arrives, late labels are incomplete and the partition goes stale when it does.
+  // Concurrency counts the neighbouring months' labels that span the month's bars: the previous month's last bars and the
+  // next month's first, labelled here from their bars and σ (rv_60) to count them.
   deps: [
-    // The horizon reaches into the next month; until it arrives, late labels are incomplete and the partition goes stale when it does.
-    { asset: "market/front_month_bars", mapping: timeWindowMapping({ endOffset: 1, allowNonexistentUpstream: true }) },
-    "market/features",
+    { asset: "market/front_month_bars", mapping: timeWindowMapping({ startOffset: -1, endOffset: 1, allowNonexistentUpstream: true }) },
+    { asset: "market/features", mapping: timeWindowMapping({ startOffset: -1, endOffset: 1, allowNonexistentUpstream: true }) },
   ],
-  codeVersion: "2",
+  codeVersion: "3",
   parquet: WIDE_FLOAT_PARQUET,
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");
+    requireMonthOf(ctx, "features");
     await ctx.sql.run(labelBarsSql(ctx.sql, ctx.timeWindow!));
     await assertBarsInOrder(ctx.sql);
     await ctx.sql.run(labelTouchesSql(ctx.sql));
     await ctx.sql.run(labelEventsSql());
     await ctx.sql.run(labelRunningSumsSql());
-    ctx.addMetadata({ nextMonthRead: (ctx.upstreamPartitions.front_month_bars ?? []).length > 1 });
+    const monthsRead = ctx.upstreamPartitions.front_month_bars ?? [];
+    ctx.addMetadata({ nextMonthRead: monthsRead.some((month) => month > ctx.partitionKey!), previousMonthRead: monthsRead.some((month) => month < ctx.partitionKey!) });
     return labelsSelectSql();
   },
 });

@@ -9,6 +9,7 @@
 import type { SqlConnection } from "materia";
 import { SESSION_MINUTES } from "../layout";
 import { deepestLevel, level, levelZero, windowExtreme, squared, windowM2, windowSum, type BlockTerm, type ExtremeTerm } from "./bar-windows";
+import { adjustmentOf, rollAdjustments, rollJoin } from "./back-adjustment";
 
 export const FEATURE_NAMES = [
   "ret_1", "ret_5", "ret_15", "ret_30", "ret_60", "ret_240",
@@ -26,7 +27,8 @@ export const FEATURE_NAMES = [
   "tod_sin", "tod_cos", "minutes_to_close",
 ] as const;
 
-const WARM_UP_DAYS = 5;
+/** Days before the month the warm-up reads from. */
+export const FEATURE_WARM_UP_DAYS = 5;
 /**
  * Bars of each root read before the first bar computed: the longest window is
  * 240 bars (+1 for returns), the MACD signal needs 26 + 8. Reading exactly
@@ -88,7 +90,7 @@ export function featuresSql(sql: SqlConnection, source: string, window: { start:
   const end = sql.literal(window.end.toISOString());
   // Warm-up: the longest window is 240 bars (+1 for returns, +8 for the MACD signal) and a session is
   // 1,380 bars, so five days before the month always suffice, even over a weekend and a holiday.
-  const warmUpFrom = sql.literal(new Date(window.start.getTime() - WARM_UP_DAYS * 86_400_000).toISOString());
+  const warmUpFrom = sql.literal(new Date(window.start.getTime() - FEATURE_WARM_UP_DAYS * 86_400_000).toISOString());
   return `
 WITH bars_read AS (
   SELECT * FROM ${source} WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP
@@ -101,22 +103,20 @@ WITH bars_read AS (
   -- A power of two scales exactly, and does not change with the order a parallel avg() adds in, so
   -- the same bars always give the same bytes (the data version)
   SELECT root, 2 ^ round(log2(avg(close))) AS scale FROM bars_read GROUP BY root
-), sorted AS (
+), ${rollAdjustments("bars_read")}, sorted AS (
   -- the one sort: from here on every window streams over rows in (root, ts) order
   SELECT b.root, b.ts, b.symbol, b.session_date, b.session_minute, b.volume::DOUBLE AS v,
          -- 35 session VWAP (front_month_bars): a session's bars share one back-adjustment, which cancels in C / VWAP
          b.close / nullif(b.session_vwap, 0) - 1 AS session_vwap_dist,
          b.open / s.scale AS open, b.high / s.scale AS high, b.low / s.scale AS low, b.close / s.scale AS close,
-         ln(coalesce(b.roll_ratio, 1)) AS log_roll
+         ${adjustmentOf()} AS adjust
   FROM bars_read b JOIN scales s ON s.root = b.root
+  ${rollJoin("b")}
   ORDER BY b.root, b.ts
 ), numbered AS (
   SELECT *,
     row_number() OVER () AS row_index,
-    root IS DISTINCT FROM lag(root) OVER () AS new_root,
-    -- ratio back-adjustment: a bar is scaled by the product of the roll ratios of every later roll, which is
-    -- exp(−Σ log ratios up to it) times a per-root constant that every ratio of prices cancels
-    exp(-sum(log_roll) OVER (ROWS UNBOUNDED PRECEDING)) AS adjust
+    root IS DISTINCT FROM lag(root) OVER () AS new_root
   FROM sorted
 ), bars AS (
   SELECT root, ts, symbol, session_date, session_minute, session_vwap_dist, v,

@@ -1,8 +1,10 @@
 /**
  * Sample weights of the labels (AFML 4.1–4.2 and 4.10), per mode:
- * c_u = how many complete labels span bar u (a label spans (t, t1]),
- * uniqueness = mean of 1/c_u over its span, and weight = |Σ r_u / c_u| over
- * its span, normalised to mean 1 within the partition.
+ * c_u = how many complete labels span bar u (a label spans (t, t1]) —
+ * the month's, and the neighbouring months' labels that label_bars reads
+ * (sql/labels.ts) — uniqueness = mean of 1/c_u over its span, and weight =
+ * |Σ r_u / c_u| over its span (r_u the log of the ratio of adjusted closes),
+ * normalised to mean 1 within the partition.
  *
  * c_u is a running sum of +1 (a label opened at u − 1) and −1 (labels whose
  * span ended at u − 1); running sums of 1/c_u and r_u/c_u turn both weights
@@ -35,7 +37,7 @@ GROUP BY g;
 
 CREATE OR REPLACE TEMP TABLE label_running AS
 WITH returns AS (
-  SELECT g, ts, log_close, log_close - lag(log_close) OVER () AS r FROM label_bars
+  SELECT g, ts, adjusted_close, ln(adjusted_close / lag(adjusted_close) OVER ()) AS r FROM label_bars
 ), opened_and_ended AS (
   -- the joins do not keep the row order the running sums need: sort by g again
   SELECT r.*,
@@ -51,7 +53,7 @@ WITH returns AS (
   SELECT *, ${SPANS.map((s) => `sum(${s.name}_delta) OVER (ROWS UNBOUNDED PRECEDING) AS ${s.name}_c`).join(", ")}
   FROM deltas
 )
-SELECT g, ts, log_close,
+SELECT g, ts, adjusted_close,
   ${SPANS.map(
     (s) => `sum(CASE WHEN ${s.name}_c > 0 THEN 1.0 / ${s.name}_c ELSE 0 END) OVER (ROWS UNBOUNDED PRECEDING) AS ${s.name}_inverse_c,
   sum(CASE WHEN ${s.name}_c > 0 THEN r / ${s.name}_c ELSE 0 END) OVER (ROWS UNBOUNDED PRECEDING) AS ${s.name}_attributed`,
@@ -69,7 +71,7 @@ FROM concurrency;
 export function labelsSelectSql(): string {
   const atEnd = SPANS.map(
     (s) =>
-      `end_${s.name}.ts AS ${s.name}_end_ts, end_${s.name}.log_close AS ${s.name}_end_log_close, ` +
+      `end_${s.name}.ts AS ${s.name}_end_ts, end_${s.name}.adjusted_close AS ${s.name}_end_adjusted_close, ` +
       `end_${s.name}.${s.name}_inverse_c AS ${s.name}_end_inverse_c, end_${s.name}.${s.name}_attributed AS ${s.name}_end_attributed`,
   );
   const endJoins = SPANS.map((s) => `LEFT JOIN label_running end_${s.name} ON end_${s.name}.g = e.g + e.${s.held}`);
@@ -77,7 +79,7 @@ export function labelsSelectSql(): string {
     s.modes.map(
       (m) => `${m.mode}::TINYINT AS ${m.mode},
   ${s.name}_end_ts AS ${m.mode}_t1,
-  ${m.direction} * (${s.name}_end_log_close - log_close) AS ${m.mode}_ret,
+  ${m.direction} * ln(${s.name}_end_adjusted_close / adjusted_close) AS ${m.mode}_ret,
   (${s.name}_end_inverse_c - ${s.name}_inverse_c) / ${s.held} AS ${m.mode}_uniqueness,
   ${s.name}_attributed_abs / nullif(m.${s.name}_mean, 0) AS ${m.mode}_weight`,
     ),
@@ -89,6 +91,7 @@ WITH spans AS (
   FROM label_events e
   JOIN label_running r ON r.g = e.g
   ${endJoins.join("\n  ")}
+  WHERE e.in_month
 ), attributed AS (
   SELECT *, ${SPANS.map((s) => `abs(${s.name}_end_attributed - ${s.name}_attributed) AS ${s.name}_attributed_abs`).join(", ")}
   FROM spans

@@ -14,6 +14,7 @@
  *    the bar.
  */
 import type { SqlConnection } from "materia";
+import { adjustmentOf, logAdjustmentOf, rollAdjustments, rollJoin } from "./back-adjustment";
 import { allBarriers, BARRIER_SETS, LABEL_MODES, profitBarrier, stopBarrier, TOUCH_BLOCK, type Barrier } from "./label-modes";
 
 const LONGEST_HORIZON = Math.max(...BARRIER_SETS.map((s) => s.horizon));
@@ -27,42 +28,55 @@ function range(n: number, from = 0): number[] {
 }
 
 /**
- * Statement building `label_bars`: every bar read (the month and the first
- * days of the next), in (root, ts) order, numbered g, with log prices.
+ * Statement building `label_bars`: every bar read, in (root, ts) order,
+ * numbered g, with log prices and the adjusted close. Besides the month it
+ * reads each root's last ${LONGEST_HORIZON} bars before it — their labels
+ * span the month's first bars, so concurrency there counts them — and its
+ * first ${2 * LONGEST_HORIZON} bars after it: the longest horizon of the
+ * month's last labels, and the horizon of the next month's first labels,
+ * which cover those bars too. Bars outside the month are labelled only to
+ * count them (`in_month` false); normalisation stays within the month.
  */
 export function labelBarsSql(sql: SqlConnection, window: { start: Date; end: Date }): string {
   const start = sql.literal(window.start.toISOString());
   const end = sql.literal(window.end.toISOString());
-  // The longest horizon is 240 bars: five days of the next month always hold them, even over a weekend and a holiday.
+  // The longest horizon is 240 bars: five days before and after the month always hold 2 × 240, even over a weekend and a holiday.
+  const lookBackFrom = sql.literal(new Date(window.start.getTime() - LOOK_AHEAD_DAYS * 86_400_000).toISOString());
   const lookAheadUntil = sql.literal(new Date(window.end.getTime() + LOOK_AHEAD_DAYS * 86_400_000).toISOString());
   return `
 CREATE OR REPLACE TEMP TABLE label_bars AS
 WITH bars_read AS (
+  -- look-back: each root's last ${LONGEST_HORIZON} bars before the month, whose labels can span the month's bars
+  SELECT root, ts, high, low, close, roll_ratio FROM front_month_bars WHERE ts >= ${lookBackFrom}::TIMESTAMP AND ts < ${start}::TIMESTAMP
+  QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${LONGEST_HORIZON}
+  UNION ALL
   SELECT root, ts, high, low, close, roll_ratio FROM front_month_bars WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP
   UNION ALL
-  -- look-ahead: each root's first ${LONGEST_HORIZON} bars after the month, all the longest horizon can reach
+  -- look-ahead: each root's first ${2 * LONGEST_HORIZON} bars after the month, all the month's horizons and the labels covering them can reach
   SELECT root, ts, high, low, close, roll_ratio FROM front_month_bars WHERE ts >= ${end}::TIMESTAMP AND ts < ${lookAheadUntil}::TIMESTAMP
-  QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts) <= ${LONGEST_HORIZON}
-), root_sizes AS (
+  QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts) <= ${2 * LONGEST_HORIZON}
+), ${rollAdjustments("bars_read")}, root_sizes AS (
   SELECT root, count(*) AS bars FROM bars_read GROUP BY root
+), sigmas AS (
+  SELECT root, ts, rv_60 FROM features WHERE ts >= ${lookBackFrom}::TIMESTAMP AND ts < ${lookAheadUntil}::TIMESTAMP
 ), sorted AS (
-  SELECT b.root, b.ts, ln(b.high) AS ln_high, ln(b.low) AS ln_low, ln(b.close) AS ln_close, ln(coalesce(b.roll_ratio, 1)) AS log_roll,
-         s.bars, f.rv_60 AS sigma, b.ts < ${end}::TIMESTAMP AS in_month
+  SELECT b.root, b.ts, ln(b.high) AS ln_high, ln(b.low) AS ln_low, ln(b.close) AS ln_close, ${logAdjustmentOf()} AS log_adjust,
+         b.close * ${adjustmentOf()} AS adjusted_close,
+         s.bars, f.rv_60 AS sigma, b.ts >= ${start}::TIMESTAMP AND b.ts < ${end}::TIMESTAMP AS in_month
   FROM bars_read b
   JOIN root_sizes s ON s.root = b.root
-  LEFT JOIN features f ON f.root = b.root AND f.ts = b.ts
+  LEFT JOIN sigmas f ON f.root = b.root AND f.ts = b.ts
+  ${rollJoin("b")}
   ORDER BY b.root, b.ts
 ), numbered AS (
   SELECT *,
     row_number() OVER () AS g,
-    root IS DISTINCT FROM lag(root) OVER () AS new_root,
-    -- ratio back-adjustment in logs: −Σ log roll ratios up to the bar is "every later roll" up to a per-root constant
-    -sum(log_roll) OVER (ROWS UNBOUNDED PRECEDING) AS log_adjust
+    root IS DISTINCT FROM lag(root) OVER () AS new_root
   FROM sorted
 )
 SELECT g, root, ts, in_month, sigma,
        bars - 1 - (g - max(CASE WHEN new_root THEN g END) OVER (ROWS UNBOUNDED PRECEDING)) AS bars_after,
-       ln_close + log_adjust AS log_close, ln_high + log_adjust AS log_high, ln_low + log_adjust AS log_low
+       ln_close + log_adjust AS log_close, ln_high + log_adjust AS log_high, ln_low + log_adjust AS log_low, adjusted_close
 FROM numbered;
 
 -- the 15 bars after each bar: a block starting right after it, for resolving a touch inside that block
@@ -109,7 +123,7 @@ function spanLayers(): string {
     .join(", ");
 }
 
-/** Statements building `label_touches`: per in-month bar, the bars until each barrier's first touch (NULL: none). */
+/** Statements building `label_touches`: per bar read, the bars until each barrier's first touch (NULL: none). */
 export function labelTouchesSql(sql: SqlConnection): string {
   const barriers = allBarriers();
   const span = 2 ** SPAN_LEVELS;
@@ -137,7 +151,7 @@ WITH ${spanLayers()}, blocks AS (
   FROM spans_${SPAN_LEVELS}
 ), levels AS (
   SELECT *, ${barriers.map((b) => `${level(b)} AS level_${b.name}`).join(", ")}
-  FROM blocks WHERE in_month AND sigma > 0
+  FROM blocks WHERE sigma > 0
 )
 SELECT g,
   ${barriers.map((b) => `level_${b.name}, ${firstBlock(b)} AS first_${b.name}`).join(",\n  ")}
@@ -159,7 +173,7 @@ GROUP BY g;
 `;
 }
 
-/** Statement building `label_events`: per in-month bar and mode, the label and bars held (NULL when incomplete). */
+/** Statement building `label_events`: per bar read and mode, the label and bars held (NULL when incomplete). */
 export function labelEventsSql(): string {
   const perMode = LABEL_MODES.map((m) => {
     const profit = `t.${profitBarrier(m).name}`;
@@ -176,8 +190,8 @@ export function labelEventsSql(): string {
   return `
 CREATE OR REPLACE TEMP TABLE label_events AS
 WITH flagged AS (
-  SELECT b.g, b.root, b.ts, b.log_close, ${completeness.join(", ")}
-  FROM label_bars b WHERE b.in_month
+  SELECT b.g, b.root, b.ts, b.in_month, b.log_close, b.adjusted_close, ${completeness.join(", ")}
+  FROM label_bars b
 )
 SELECT b.*, ${perMode.join(",")}
 FROM flagged b
