@@ -15,7 +15,7 @@
  * signals, cancels its running steps when cancelled, and continues-as-new
  * (carrying the plan and one character per node) long before history limits.
  */
-import { ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
+import { ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
 import { planNode, progressGrid } from "../../core/planning/asset-partitions";
 import { ReadySet } from "../../core/planning/ready-set";
 import type { BackfillActivities } from "../activities/backfill";
@@ -65,33 +65,40 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
   ]);
   describeInWebUi(state, set, paused);
 
-  let startedHere = 0;
-  let fatal: unknown;
   // Narrowed names for the callbacks below.
   const current = state;
   const ready = set;
-  while (!ready.finished() && startedHere < NODES_PER_EXECUTION) {
-    await condition(() => fatal !== undefined || ready.finished() || (!paused && running < plan.maxConcurrentSteps && ready.hasReady()));
+  let startedHere = 0;
+  let fatal: unknown;
+  try {
+    while (!ready.finished() && startedHere < NODES_PER_EXECUTION) {
+      await condition(() => fatal !== undefined || ready.finished() || (!paused && running < plan.maxConcurrentSteps && ready.hasReady()));
+      if (fatal !== undefined) throw fatal;
+      if (ready.finished()) break;
+      const node = ready.take()!;
+      startedHere++;
+      running++;
+      const { step, partition, id } = planNode(plan, node);
+      runStep({ id, step, partition, options: plan.options[step], config: input.config?.[step], pageOnFailure: true })
+        .then(
+          (summary) => {
+            current.finished++;
+            const { skipped } = ready.complete(node, nodeOutcome(summary.status));
+            if (summary.status !== "published") recordFailure(current, summary, skipped.length);
+            describeInWebUi(current, ready, paused);
+          },
+          (error: unknown) => void (fatal ??= error), // cancellation: the backfill ends with it
+        )
+        .finally(() => void running--);
+    }
+    // Drain: an execution hands over only finished nodes.
+    await condition(() => fatal !== undefined || running === 0);
     if (fatal !== undefined) throw fatal;
-    if (ready.finished()) break;
-    const node = ready.take()!;
-    startedHere++;
-    running++;
-    const { step, partition, id } = planNode(plan, node);
-    runStep({ id, step, partition, options: plan.options[step], config: input.config?.[step], pageOnFailure: true }).then(
-      (summary) => {
-        running--;
-        current.finished++;
-        const { skipped } = ready.complete(node, nodeOutcome(summary.status));
-        if (summary.status !== "published") recordFailure(current, summary, skipped.length);
-        describeInWebUi(current, ready, paused);
-      },
-      (error: unknown) => void (fatal ??= error), // cancellation: the backfill ends with it, its steps cancelled
-    );
+  } catch (error) {
+    // Cancelled: the running steps were asked to stop; the backfill ends once they have (their DuckDB work cleaned up).
+    if (isCancellation(error)) await CancellationScope.nonCancellable(() => condition(() => running === 0));
+    throw error;
   }
-  // Drain: an execution hands over only finished nodes.
-  await condition(() => fatal !== undefined || running === 0);
-  if (fatal !== undefined) throw fatal;
   if (!ready.finished()) {
     await continueAsNew<typeof backfillWorkflow>(input, { ...current, states: ready.encode() });
   }

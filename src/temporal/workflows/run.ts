@@ -6,7 +6,7 @@
  * A blocked step (failed blocking check) or a failed step fails the run
  * with a typed, non-retryable failure whose details list every step.
  */
-import { ApplicationFailure, condition, proxyActivities, upsertSearchAttributes } from "@temporalio/workflow";
+import { ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, upsertSearchAttributes } from "@temporalio/workflow";
 import { ReadySet } from "../../core/planning/ready-set";
 import type { RunActivities } from "../activities/run";
 import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION, MATERIA_PARTITION } from "../search-attributes";
@@ -54,24 +54,31 @@ async function executePlan(plan: RunPlan): Promise<Map<string, StepSummary>> {
   const limit = Math.max(1, plan.maxConcurrentSteps);
   let running = 0;
   let fatal: unknown;
-  while (!set.finished()) {
-    await condition(() => fatal !== undefined || set.finished() || (running < limit && set.hasReady()));
-    if (fatal !== undefined) throw fatal;
-    if (set.finished()) break;
-    const node = set.take()!;
-    const step = plan.steps[node]!;
-    running++;
-    runStep({ id: step.id, step: step.step, partition: step.partition, options: plan.options[step.step], config: plan.config?.[step.step] }).then(
-      (summary) => {
-        results.set(step.id, summary);
-        running--;
-        for (const skippedNode of set.complete(node, nodeOutcome(summary.status)).skipped) {
-          const descendant = plan.steps[skippedNode]!;
-          results.set(descendant.id, skipped(descendant, plan.steps[set.brokenUpstream(skippedNode)!]!.id));
-        }
-      },
-      (error: unknown) => void (fatal ??= error), // cancellation: the run ends with it
-    );
+  try {
+    while (!set.finished()) {
+      await condition(() => fatal !== undefined || set.finished() || (running < limit && set.hasReady()));
+      if (fatal !== undefined) throw fatal;
+      if (set.finished()) break;
+      const node = set.take()!;
+      const step = plan.steps[node]!;
+      running++;
+      runStep({ id: step.id, step: step.step, partition: step.partition, options: plan.options[step.step], config: plan.config?.[step.step] })
+        .then(
+          (summary) => {
+            results.set(step.id, summary);
+            for (const skippedNode of set.complete(node, nodeOutcome(summary.status)).skipped) {
+              const descendant = plan.steps[skippedNode]!;
+              results.set(descendant.id, skipped(descendant, plan.steps[set.brokenUpstream(skippedNode)!]!.id));
+            }
+          },
+          (error: unknown) => void (fatal ??= error), // cancellation: the run ends with it
+        )
+        .finally(() => void running--);
+    }
+  } catch (error) {
+    // Cancelled: the running steps were asked to stop; the run ends once they have.
+    if (isCancellation(error)) await CancellationScope.nonCancellable(() => condition(() => running === 0));
+    throw error;
   }
   return results;
 }
