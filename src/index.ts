@@ -14,6 +14,8 @@ export { defineDefinitions } from "./core/definitions/registry";
 export { defineResource } from "./core/definitions/resource";
 export { defineGenerator } from "./core/definitions/generator";
 export { defineConfig } from "./core/definitions/project";
+// A transform as a loop over typed-array columns (path-dependent scans SQL has no efficient form for).
+export { defineKernel } from "./core/definitions/kernel";
 
 // Partitions and partition mappings
 export { monthlyPartitions, dailyPartitions, hourlyPartitions, staticPartitions, dynamicPartitions, multiPartitions } from "./core/partitions";
@@ -60,6 +62,7 @@ export type {
 } from "./core/definitions/asset";
 export type { CheckSpec, CheckDefinition, CheckContext, CheckOutcome, CheckSeverity, CheckBody } from "./core/definitions/check";
 export type { MaterializeContext, MaterializeResult, MultiMaterializeResult, OutputResult, SqlConnection, SqlValue, ObjectReader, AssetLogger } from "./core/definitions/context";
+export type { KernelTransform, KernelInput, KernelOutput, KernelOutputColumn, KernelOutputType, KernelArray } from "./core/definitions/kernel";
 export type { JobSpec, JobDefinition, ScheduleSpec, ScheduleDefinition } from "./core/definitions/job";
 export type { SensorSpec, SensorDefinition, SensorContext, SensorResult, RunRequest, MaterializationReader } from "./core/definitions/sensor";
 export type { DefinitionsSpec, Definitions } from "./core/definitions/registry";

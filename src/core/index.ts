@@ -4,6 +4,7 @@
  */
 export * from "./errors";
 export * from "./definitions/context";
+export * from "./definitions/kernel";
 export * from "./definitions/asset";
 export * from "./definitions/check";
 export * from "./definitions/job";

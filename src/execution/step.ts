@@ -11,6 +11,7 @@ import {
   MaterializeError,
   type AssetStep,
   type Definitions,
+  type KernelTransform,
   type MaterializeResult,
   type MultiMaterializeResult,
   type OutputResult,
@@ -19,7 +20,7 @@ import {
 } from "../core";
 import { isTimePartitions, isMultiPartitions } from "../core";
 import { Lease, logicalVersion, type CheckResult, type ColumnInfo, type UpstreamVersion } from "../resources/catalog";
-import { quoteLiteral } from "../resources/duckdb";
+import { quoteLiteral, type DuckDbSession } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
 import { emptyGuardResult } from "./empty-guard";
@@ -27,6 +28,7 @@ import { newScratchDir } from "./scratch";
 import { parseStepConfig } from "./run-config";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
+import { runKernel } from "./kernel";
 
 export interface StepRequest {
   runId: string;
@@ -137,7 +139,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     const staged: StagedOutput[] = [];
     for (const [asset, output] of outputs) {
       const path = join(scratchDir, `${asset.replace(/\//g, "__")}.parquet`);
-      const query = "query" in output ? output.query : `SELECT * FROM ${db.ident(output.table)}`;
+      const query = "query" in output ? output.query : "table" in output ? `SELECT * FROM ${db.ident(output.table)}` : await kernelQuery(db, asset, output.kernel, metadata, step.keys.length > 1);
       const rowCount = await db.copyToParquet(query, path, step.definition.parquet);
       hooks.heartbeat?.({ staged: asset, rowCount });
       staged.push({ asset, path, rowCount, schema: await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`) });
@@ -241,12 +243,12 @@ function outcome(
 function outputsOf(step: AssetStep, result: MaterializeResult | MultiMaterializeResult | undefined, metadata: Record<string, unknown>): Array<[string, OutputResult]> {
   if (result === undefined || result === null) {
     throw new MaterializeError(`materialize of "${step.name}" returned nothing.`, {
-      hint: step.kind === "multi" ? "Return { outputs: { <asset key>: { query } | { table } } }." : "Return a SELECT query string, { query }, or { table } naming a table it created.",
+      hint: step.kind === "multi" ? "Return { outputs: { <asset key>: { query } | { table } | { kernel } } }." : "Return a SELECT query string, { query }, { table } naming a table it created, or { kernel }.",
     });
   }
   if (step.kind === "asset") {
     const single = typeof result === "string" ? { query: result } : (result as OutputResult & { metadata?: Record<string, unknown> });
-    if (!isOutput(single)) throw new MaterializeError(`materialize of "${step.name}" returned ${describeValue(result)}, not a query or a table.`, { hint: "Return a SELECT query string, { query }, or { table }." });
+    if (!isOutput(single)) throw new MaterializeError(`materialize of "${step.name}" returned ${describeValue(result)}, not a query, a table or a kernel.`, { hint: "Return a SELECT query string, { query }, { table }, or { kernel }." });
     if ("metadata" in single && single.metadata) Object.assign(metadata, single.metadata);
     return [[step.name, single]];
   }
@@ -265,13 +267,24 @@ function outputsOf(step: AssetStep, result: MaterializeResult | MultiMaterialize
   if (multi.metadata) Object.assign(metadata, multi.metadata);
   return step.keys.map((key) => {
     const output = multi.outputs[key];
-    if (!isOutput(output)) throw new MaterializeError(`Output "${key}" of "${step.name}" is ${describeValue(output)}, not { query } or { table }.`);
+    if (!isOutput(output)) throw new MaterializeError(`Output "${key}" of "${step.name}" is ${describeValue(output)}, not { query }, { table } or { kernel }.`);
     return [key, output];
   });
 }
 
 function isOutput(value: unknown): value is OutputResult {
-  return typeof value === "object" && value !== null && ((("query" in value) && typeof value.query === "string") || (("table" in value) && typeof value.table === "string"));
+  if (typeof value !== "object" || value === null) return false;
+  if ("kernel" in value) return typeof value.kernel === "object" && value.kernel !== null && "run" in value.kernel && typeof value.kernel.run === "function" && "input" in value.kernel && typeof value.kernel.input === "string";
+  return (("query" in value) && typeof value.query === "string") || (("table" in value) && typeof value.table === "string");
+}
+
+/** Run a kernel output's scan into a table of the step's database; the query over it is what gets staged. */
+async function kernelQuery(db: DuckDbSession, asset: string, kernel: KernelTransform, metadata: Record<string, unknown>, multi: boolean): Promise<string> {
+  const run = await runKernel(db, kernel, `kernel_output_${asset.replace(/\W/g, "_")}`);
+  const recorded = { inputRows: run.inputRows, outputRows: run.outputRows, ms: run.ms };
+  if (multi) Object.assign(metadata, { kernels: { ...(metadata.kernels as object | undefined), [asset]: recorded } });
+  else metadata.kernel = recorded;
+  return run.query;
 }
 
 function describeValue(value: unknown): string {

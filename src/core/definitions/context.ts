@@ -4,6 +4,7 @@
  * object store and pino, so core/ stays pure.
  */
 import type { TimeWindow } from "../partitions/types";
+import type { KernelTransform } from "./kernel";
 
 export type SqlValue = string | number | bigint | boolean | null | Date;
 
@@ -70,10 +71,11 @@ export interface MaterializeContext<C = unknown> {
 }
 
 /**
- * What materialize returns for one output: a SELECT query, or the name of a
- * table/view it created. The framework writes it to staged Parquet.
+ * What materialize returns for one output: a SELECT query, the name of a
+ * table/view it created, or a kernel over typed-array columns (kernel.ts).
+ * The framework writes it to staged Parquet.
  */
-export type OutputResult = { query: string } | { table: string };
+export type OutputResult = { query: string } | { table: string } | { kernel: KernelTransform };
 
 /** A single asset's result: a SELECT string is shorthand for `{ query }`. */
 export type MaterializeResult = string | (OutputResult & { metadata?: Record<string, unknown> });

@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import { NonRetryableError, type ParquetOptions, type SqlConnection, type SqlValue } from "../../core";
+import { NonRetryableError, type KernelInput, type KernelOutput, type ParquetOptions, type SqlConnection, type SqlValue } from "../../core";
+import { readColumns, writeColumns } from "./columnar";
 import { quoteIdent, quoteList, quoteLiteral } from "./quote";
 
 export interface DuckDbSettings {
@@ -97,6 +98,16 @@ export class DuckDbSession implements SqlConnection {
   async all<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]> {
     const reader = await this.guard(() => this.connection.runAndReadAll(sql, params?.map(toDuckValue)));
     return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Every row of a query as one typed array per column (a kernel's input; see columnar.ts). */
+  async readColumns(sql: string): Promise<KernelInput> {
+    return this.guard(() => readColumns(this.connection, sql));
+  }
+
+  /** Create table `name` holding typed-array columns (a kernel's output). Returns its row count. */
+  async writeColumns(name: string, columns: KernelOutput): Promise<number> {
+    return this.guard(() => writeColumns(this.connection, name, quoteIdent(name), quoteIdent, columns));
   }
 
   /** Register Parquet files as a view (an empty list needs `schemaFrom`, else the view has no columns). */
