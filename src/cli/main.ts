@@ -14,6 +14,7 @@ import { registerMaterialize } from "./commands/materialize";
 import { registerSchedules } from "./commands/schedules";
 import { registerSensors } from "./commands/sensors";
 import { registerStatus } from "./commands/status";
+import { registerUi } from "./commands/ui";
 import { registerWorker } from "./commands/worker";
 import { reportError } from "./runtime";
 import { addCodeLocationOptions } from "./definitions";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerSensors(program);
   registerCatalog(program);
   registerCheck(program);
+  registerUi(program);
   registerGenerate(program);
   registerConfig(program);
   addCodeLocationOptions(program);

@@ -44,6 +44,8 @@ export interface MateriaConfig {
   };
   /** How long the CLI's watchers keep reconnecting to a Temporal server that went away. */
   cli: { reconnectWindowSeconds: number };
+  /** The asset UI (`materia ui`). */
+  ui: { port: number };
   minio: { binaryPath: string | undefined; port: number; consolePort: number; bucket: string };
   /** Explicit tool binaries (else built into <home>/bin, else PATH). */
   toolOverrides: { temporal: string | undefined; minio: string | undefined; "docker-compose": string | undefined };
@@ -123,6 +125,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MateriaConfig {
       cliPath: get("MATERIA_TEMPORAL_CLI"),
     },
     cli: { reconnectWindowSeconds: get("MATERIA_CLI_RECONNECT_SECONDS") },
+    ui: { port: get("MATERIA_UI_PORT") },
     minio: {
       binaryPath: get("MATERIA_MINIO"),
       port: get("MATERIA_MINIO_PORT"),

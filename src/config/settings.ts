@@ -97,6 +97,8 @@ export const SETTINGS = [
   { env: "MATERIA_MINIO_PORT", schema: port, reveal: true, default: "9000", example: "9000", description: "S3 API port of the embedded MinIO." },
   { env: "MATERIA_MINIO_CONSOLE_PORT", schema: port, reveal: true, default: "9001", example: "9001", description: "Console port of the embedded MinIO." },
   { env: "MATERIA_MINIO_BUCKET", schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, "must be a valid S3 bucket name"), default: "materia", example: "materia", description: "Bucket the embedded MinIO creates on start." },
+  // Asset UI
+  { env: "MATERIA_UI_PORT", schema: port, reveal: true, default: "3000", example: "3000", description: "Port of the asset UI (`materia ui`, also started by `materia dev`); it binds 127.0.0.1 unless `materia ui --host` says otherwise." },
   // CLI
   {
     env: "MATERIA_CLI_RECONNECT_SECONDS",

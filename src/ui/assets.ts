@@ -1,0 +1,77 @@
+/**
+ * The UI's stylesheet and its small script, as modules so they ship in the
+ * compiled package without a copy step; htmx comes from its npm package.
+ */
+import { readFileSync } from "node:fs";
+
+export const STATE_COLOURS = {
+  fresh: "#2f9e44",
+  stale: "#f08c00",
+  missing: "#ced4da",
+  failed: "#e03131",
+  "check-failed": "#ae3ec9",
+  running: "#1c7ed6",
+} as const;
+
+export const UI_CSS = `
+:root { font-family: system-ui, sans-serif; font-size: 14px; color: #212529; }
+body { margin: 0; }
+header { display: flex; gap: 24px; align-items: center; padding: 8px 16px; background: #212529; }
+header a { color: #dee2e6; text-decoration: none; }
+header a.active, header a:hover { color: #fff; font-weight: 600; }
+header nav { display: flex; gap: 16px; }
+.brand { font-weight: 700; color: #fff !important; }
+main { padding: 16px; }
+h1 { font-size: 20px; margin: 0 0 12px; }
+h2 { font-size: 16px; margin: 20px 0 8px; }
+table { border-collapse: collapse; }
+th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #eee; vertical-align: top; }
+th { color: #495057; font-weight: 600; }
+code, pre { font-family: ui-monospace, monospace; font-size: 12px; }
+pre.error { color: #c92a2a; background: #fff5f5; padding: 8px; border: 1px solid #ffc9c9; }
+.banner { padding: 8px 16px; margin: 0; }
+.banner.warn { background: #fff3bf; }
+.banner.ok { background: #d3f9d8; }
+.muted { color: #868e96; }
+.pill { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; }
+${Object.entries(STATE_COLOURS).map(([s, c]) => `.s-${s} { background: ${c}; } .t-${s} { color: ${c}; }`).join("\n")}
+.pill.s-missing { color: #495057; }
+.legend span { margin-right: 12px; }
+.legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
+.matrix { display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; align-items: center; }
+.matrix .row { display: flex; flex-wrap: wrap; gap: 1px; }
+.matrix .row i { width: 10px; height: 14px; cursor: pointer; display: block; }
+.matrix .row i:hover { outline: 2px solid #212529; }
+.matrix .label { font-family: ui-monospace, monospace; font-size: 11px; color: #495057; }
+.graph { overflow: auto; border: 1px solid #dee2e6; }
+.graph svg text { font-size: 11px; }
+.graph .node rect.box { fill: #fff; stroke-width: 2; }
+.graph .node:hover rect.box { stroke: #212529 !important; }
+.graph .group rect { fill: #f8f9fa; stroke: #dee2e6; }
+.graph .edge { fill: none; stroke: #adb5bd; stroke-width: 1.2; }
+form.inline { display: inline; }
+input, select, button { font: inherit; }
+input[type=text] { padding: 2px 6px; }
+.cols { display: flex; gap: 32px; flex-wrap: wrap; }
+.grid-table td { padding: 0; border: 0; }
+.grid-table td i { display: block; width: 10px; height: 12px; margin: 1px; }
+.g-done, .g-kept { background: #2f9e44; } .g-running { background: #1c7ed6; } .g-failed, .g-blocked { background: #e03131; }
+.g-pending, .g-ready { background: #dee2e6; } .g-skipped, .g-waiting { background: #ffd43b; } .g-none { background: transparent; } .g-unknown { background: #000; }
+`;
+
+/** A click on a matrix cell opens its partition; the cell's title is its key. */
+export const UI_JS = `
+document.addEventListener("click", function (event) {
+  var cell = event.target;
+  if (!cell || cell.tagName !== "I" || !cell.parentElement || !cell.parentElement.dataset.asset) return;
+  var p = cell.getAttribute("title").split(" ")[0];
+  location.href = "/partition?asset=" + encodeURIComponent(cell.parentElement.dataset.asset) + "&key=" + encodeURIComponent(p);
+});
+`;
+
+let htmx: string | undefined;
+
+export function htmxScript(): string {
+  htmx ??= readFileSync(require.resolve("htmx.org/dist/htmx.min.js"), "utf8");
+  return htmx;
+}
