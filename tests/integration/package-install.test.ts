@@ -50,8 +50,8 @@ describe("the packed package in a project of its own", () => {
 
     // Through Temporal: materia dev with the Temporal CLI this checkout built, on free ports.
     const temporalCli = resolveTool("temporal", loadConfig({ readDotenv: false }).home, undefined)!.path;
-    const [port, uiPort] = [await findFreePort(), await findFreePort()];
-    const devEnv = { ...env, MATERIA_TEMPORAL_CLI: temporalCli, MATERIA_TEMPORAL_PORT: String(port), MATERIA_TEMPORAL_UI_PORT: String(uiPort), MATERIA_LOG_LEVEL: "warn" };
+    const [port, uiPort, assetUiPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+    const devEnv = { ...env, MATERIA_TEMPORAL_CLI: temporalCli, MATERIA_TEMPORAL_PORT: String(port), MATERIA_TEMPORAL_UI_PORT: String(uiPort), MATERIA_UI_PORT: String(assetUiPort), MATERIA_LOG_LEVEL: "warn" };
     const dev = spawn(NPM, ["exec", "--", "materia", "dev"], { cwd: project, env: devEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let devOutput = "";
     dev.stdout.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
@@ -66,6 +66,7 @@ describe("the packed package in a project of its own", () => {
       await waitFor("materia dev's worker", () => readyCount() >= 1, { timeoutMs: 180_000 }).catch((error: Error) => {
         throw new Error(`${error.message}; materia dev printed:\n${devOutput}`);
       });
+      expect(devOutput).toContain(`materia dev: asset UI http://127.0.0.1:${assetUiPort}`);
       const first = materialize("2025-01-16");
       expect(first.status).toBe("succeeded");
       expect(first.steps.find((s) => s.id === "shop/orders[2025-01-16]")?.rows).toBe(50);

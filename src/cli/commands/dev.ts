@@ -13,12 +13,14 @@ import { RuntimeError } from "../../utils/errors";
 import { cliCodeLocation, cliCodeLocations } from "../definitions";
 import { DevWorker } from "../dev-supervisor";
 import { cliRuntime } from "../runtime";
+import { startCliUi } from "./ui";
 
 export function registerDev(program: Command): void {
   program
     .command("dev")
     .description("Start the embedded Temporal dev server and a worker per code location that reloads on code changes; Ctrl-C stops all")
-    .action(async (options: { location?: string }) => {
+    .option("--no-ui", "do not start the asset UI")
+    .action(async (options: { location?: string; ui: boolean }) => {
       const { config, log } = cliRuntime();
       const locations = options.location !== undefined ? [cliCodeLocation()] : cliCodeLocations();
       assertDistinctAssets(locations);
@@ -34,9 +36,16 @@ export function registerDev(program: Command): void {
           cli: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
         });
       });
+      // The asset UI shows one location's definitions: the one here, or the one --location names.
+      const ui = options.ui && locations.length === 1 ? await startCliUi({ ...config, temporal: { ...config.temporal, address: temporal.address } }, log).catch(async (error: unknown) => {
+        await temporal.stop();
+        throw error;
+      }) : undefined;
       try {
         console.log(`materia dev: Temporal at ${temporal.address}`);
         if (temporal.uiUrl) console.log(`materia dev: Web UI ${temporal.uiUrl}`);
+        if (ui) console.log(`materia dev: asset UI ${ui.url}`);
+        else if (options.ui) console.log("materia dev: asset UI: this workspace has several locations; start one with `materia ui --location <name>`");
         console.log("materia dev: saving a file of a location restarts its worker; Ctrl-C stops all");
         for (const worker of workers) worker.start();
         await new Promise<void>((resolve) => {
@@ -46,6 +55,7 @@ export function registerDev(program: Command): void {
         console.log("materia dev: stopping");
       } finally {
         await Promise.all(workers.map((worker) => worker.stop()));
+        await ui?.close();
         await temporal.stop();
       }
     });
