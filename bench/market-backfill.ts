@@ -32,7 +32,7 @@ export async function benchMarketBackfill(): Promise<void> {
     const started = performance.now();
     const workerCpuBefore = process.cpuUsage();
     const machineBusyBefore = machineBusySeconds();
-    const handle = await startBackfill(client, taskQueue, { selection: "group:market", from: FROM, to: TO, maxConcurrentRuns: 2 });
+    const handle = await startBackfill(client, taskQueue, { selection: "group:market", from: FROM, to: TO, maxConcurrentSteps: 2 });
     const summary = await followBackfill(handle);
     const seconds = (performance.now() - started) / 1000;
     if (summary.status !== "succeeded") throw new Error(`market backfill failed: ${JSON.stringify(summary.failures)}`);

@@ -12,6 +12,7 @@ export * from "./definitions/sensor";
 export * from "./definitions/registry";
 export * from "./definitions/resource";
 export * from "./definitions/generator";
+export * from "./definitions/automation";
 export * from "./definitions/project";
 export * from "./partitions";
 export * from "./mappings";

@@ -15,8 +15,10 @@ export interface BackfillInput {
   /** Inclusive range… */
   from?: string;
   to?: string;
-  /** …or explicit partition keys. */
+  /** …or explicit partition keys… */
   partitions?: string[];
+  /** …or exactly these asset partitions (what an automation tick asks for); `selection`, `job` and the range are then not needed. */
+  nodes?: Array<{ asset: string; partition: string | null }>;
   /** Run configuration by asset key, handed to every step of the backfill (see RunInput.config). */
   config?: Record<string, unknown>;
   /** Keep asset partitions already published (`existing`) or up to date (`fresh`). Default "none". */

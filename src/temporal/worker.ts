@@ -16,6 +16,7 @@ import type { Definitions } from "../core";
 import { removeAbandonedScratch, type ExecutionEnvironment } from "../execution";
 import { createPingActivities } from "./activities/ping";
 import { createAlertActivities } from "./activities/alerts";
+import { createAutomationActivities } from "./activities/automation";
 import { createBackfillActivities } from "./activities/backfill";
 import { createMonitoringActivities } from "./activities/monitoring";
 import { createRunActivities } from "./activities/run";
@@ -81,6 +82,7 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
       ...(options.definitions && options.env ? createBackfillActivities(options.definitions, options.env, client) : {}),
       ...(options.definitions ? createScheduleActivities(options.definitions) : {}),
       ...(options.definitions && options.env ? createSensorActivities(options.definitions, options.env) : {}),
+      ...(options.definitions && options.env ? createAutomationActivities(options.definitions, options.env) : {}),
       ...(options.activities ?? {}),
     },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

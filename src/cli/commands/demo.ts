@@ -93,12 +93,12 @@ async function runPipeline(session: TemporalSession, env: ExecutionEnvironment, 
   const [from, to] = pipeline.months;
   console.log(`\n== ${pipeline.job}: landing sample data for ${from}..${to} (generator ${pipeline.generator.name})`);
   await runGenerator(pipeline.generator, from, to, {});
-  const handle = await startBackfill(session.client, session.taskQueue, { job: pipeline.job, from, to, maxConcurrentRuns: 2 });
+  const handle = await startBackfill(session.client, session.taskQueue, { job: pipeline.job, from, to });
   const summary = await followBackfill(handle, { bar: true, session }).catch((error: unknown) => {
     console.error(`materia demo: ${pipeline.job} backfill failed: ${error instanceof Error && "describe" in error && typeof error.describe === "function" ? String(error.describe()) : String(error)}`);
     return undefined;
   });
-  if (summary) console.log(`materia demo: ${pipeline.job}: ${summary.status}, ${summary.done}/${summary.total} partitions in ${summary.durationSeconds}s\n`);
+  if (summary) console.log(`materia demo: ${pipeline.job}: ${summary.status}, ${summary.done}/${summary.total} asset partitions (${summary.partitions} partitions) in ${summary.durationSeconds}s\n`);
   await printStatus(env, { select: pipeline.selection, from, to });
   return { ok: summary?.status === "succeeded", workflowId: handle.workflowId };
 }

@@ -6,6 +6,7 @@
 import { DefinitionError } from "../errors";
 import type { PartitionMapping } from "../mappings/types";
 import type { PartitionsDefinition } from "../partitions/types";
+import { validateAutomation, type AutomationCondition } from "./automation";
 import type { CheckSpec } from "./check";
 import type { MaterializeContext, MaterializeResult, MultiMaterializeResult, ObjectReader } from "./context";
 
@@ -76,6 +77,8 @@ interface AssetCommonSpec {
    * is blocked (check `not_emptied`) and the last good version stays.
    */
   allowEmpty?: boolean;
+  /** When the automation workflow materializes it: `onCron`, `onMissing`, `onUpstreamUpdated`, `anyOf`. */
+  automation?: AutomationCondition;
 }
 
 /** A schema for run configuration (a zod schema, or anything with `parse`). */
@@ -147,6 +150,7 @@ interface NormalizedCommon {
   timeout: TimeoutSpec | undefined;
   parquet: ParquetOptions;
   allowEmpty: boolean;
+  automation: AutomationCondition | undefined;
 }
 
 export interface AssetDefinition extends NormalizedCommon {
@@ -226,6 +230,7 @@ function normalizeDeps(owner: string, deps: Array<string | AssetDepSpec> | undef
 }
 
 function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string): NormalizedCommon {
+  validateAutomation(owner, spec.automation, spec.partitions);
   if (spec.codeVersion !== undefined && (typeof spec.codeVersion !== "string" || spec.codeVersion.length === 0)) {
     throw new DefinitionError(`codeVersion of "${owner}" must be a non-empty string.`);
   }
@@ -245,6 +250,7 @@ function normalizeCommon(owner: string, spec: AssetCommonSpec, groupFrom: string
     timeout: spec.timeout,
     parquet: { ...(spec.parquet ?? {}) },
     allowEmpty: spec.allowEmpty ?? false,
+    automation: spec.automation,
   };
 }
 

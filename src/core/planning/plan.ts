@@ -182,3 +182,33 @@ function orderInstances(graph: AssetGraph, instances: Map<string, PlanStep>): Pl
 function describeKeys(keys: string[]): string {
   return keys.length === 1 ? `partition ${keys[0]}` : `partitions ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""}`;
 }
+
+/**
+ * Keep only the steps in `keep` (ids): a kept step's dependency on a dropped
+ * step becomes an input from outside the plan, required to have data (an
+ * automation tick materializes exactly the asset partitions it asked for).
+ */
+export function restrictPlan(plan: ExecutionPlan, keep: ReadonlySet<string>, graph: AssetGraph): ExecutionPlan {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const external = new Map(plan.externalInputs.filter((e) => e.neededBy.some((id) => keep.has(id))).map((e) => [`${e.asset}\u0000${e.partition ?? ""}`, { ...e, neededBy: e.neededBy.filter((id) => keep.has(id)) }]));
+  const steps: PlanStep[] = [];
+  for (const step of plan.steps) {
+    if (!keep.has(step.id)) continue;
+    const dependsOn: string[] = [];
+    for (const dep of step.dependsOn) {
+      if (keep.has(dep)) {
+        dependsOn.push(dep);
+        continue;
+      }
+      const dropped = byId.get(dep)!;
+      for (const asset of dropped.assets.filter((a) => graph.node(a).kind !== "source")) {
+        const id = `${asset}\u0000${dropped.partition ?? ""}`;
+        const entry = external.get(id) ?? { asset, partition: dropped.partition, optional: false, neededBy: [] };
+        if (!entry.neededBy.includes(step.id)) entry.neededBy.push(step.id);
+        external.set(id, entry);
+      }
+    }
+    steps.push({ ...step, dependsOn });
+  }
+  return { steps, externalInputs: [...external.values()] };
+}

@@ -8,7 +8,7 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
-import { buildPlan, planAssetPartitions, PlanningError, type Definitions, type NodeDataStatus, type PlanStep } from "../../core";
+import { buildPlan, planAssetPartitions, PlanningError, restrictPlan, stepInstanceId, type Definitions, type NodeDataStatus, type PartitionKeyContext, type PlanStep } from "../../core";
 import { assetStatuses, partitionContext, selectionKeys, validateRunConfig, type ExecutionEnvironment } from "../../execution";
 import type { BackfillInput, BackfillPlan } from "../backfill-shared";
 import type { RunSummary } from "../shared";
@@ -16,23 +16,39 @@ import { asFailure, stepActivityOptions } from "./run";
 
 const RANK: Record<NodeDataStatus, number> = { missing: 0, stale: 1, fresh: 2 };
 
+/** A selection (or job) × a partition range or list. */
+function planOfRange(definitions: Definitions, input: BackfillInput, context: PartitionKeyContext) {
+  const assets = selectionKeys(definitions, input);
+  const partitioned = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
+  if (!partitioned) throw new PlanningError("Nothing to backfill: the selected assets are not partitioned.", { hint: "Use `materia materialize` for unpartitioned assets." });
+  let partitions: string[];
+  if (input.partitions && input.partitions.length > 0) {
+    input.partitions.forEach((key) => partitioned.validateKey(key, context));
+    partitions = [...input.partitions];
+  } else {
+    if (input.from === undefined || input.to === undefined) throw new PlanningError("A backfill needs `from` and `to`, or `partitions`.", { hint: 'e.g. { "job": "example_monthly", "from": "2025-01", "to": "2025-06" }' });
+    partitions = partitioned.keysInRange(input.from, input.to, context);
+  }
+  return { assets, partitions, executionPlan: buildPlan(definitions.graph, { assets, partitions, context }) };
+}
+
+/** Exactly the asset partitions asked for (an automation tick): the plan of their assets × partitions, restricted to them. */
+function planOfNodes(definitions: Definitions, nodes: NonNullable<BackfillInput["nodes"]>, context: PartitionKeyContext) {
+  if (nodes.length === 0) throw new PlanningError("A backfill of `nodes` needs at least one asset partition.");
+  const assets = [...new Set(nodes.map((n) => n.asset))];
+  assets.forEach((asset) => definitions.graph.node(asset)); // unknown keys fail here, with a suggestion
+  const partitions = [...new Set(nodes.flatMap((n) => (n.partition === null ? [] : [n.partition])))].sort();
+  const full = buildPlan(definitions.graph, { assets, partitions, context });
+  const keep = new Set(nodes.map((n) => stepInstanceId(definitions.graph.stepOf(n.asset)?.name ?? n.asset, n.partition)));
+  return { assets, partitions, executionPlan: restrictPlan(full, keep, definitions.graph) };
+}
+
 export function createBackfillActivities(definitions: Definitions, env: ExecutionEnvironment, client: Client | undefined) {
   return {
     async planBackfill(input: BackfillInput): Promise<BackfillPlan> {
       try {
-        const assets = selectionKeys(definitions, input);
         const context = await partitionContext(definitions, env.catalog);
-        const partitioned = assets.map((key) => definitions.graph.node(key).partitions).find((p) => p !== undefined);
-        if (!partitioned) throw new PlanningError("Nothing to backfill: the selected assets are not partitioned.", { hint: "Use `materia materialize` for unpartitioned assets." });
-        let partitions: string[];
-        if (input.partitions && input.partitions.length > 0) {
-          input.partitions.forEach((key) => partitioned.validateKey(key, context));
-          partitions = [...input.partitions];
-        } else {
-          if (input.from === undefined || input.to === undefined) throw new PlanningError("A backfill needs `from` and `to`, or `partitions`.", { hint: 'e.g. { "job": "example_monthly", "from": "2025-01", "to": "2025-06" }' });
-          partitions = partitioned.keysInRange(input.from, input.to, context);
-        }
-        const executionPlan = buildPlan(definitions.graph, { assets, partitions, context });
+        const { assets, partitions, executionPlan } = input.nodes ? planOfNodes(definitions, input.nodes, context) : planOfRange(definitions, input, context);
         const stepNames = [...new Set(executionPlan.steps.map((s) => s.step))];
         validateRunConfig(definitions, stepNames, input.config);
 

@@ -7,3 +7,4 @@ export { sensorWorkflow, type SensorWorkflowInput, type SensorState } from "./se
 export { alertDeliveryWorkflow } from "./alert";
 export { alertQueueWorkflow } from "./alert-queue";
 export { freshnessMonitorWorkflow } from "./monitoring";
+export { automationWorkflow } from "./automation";
