@@ -78,7 +78,8 @@ export async function startUi(config: MateriaConfig, log: Logger, options: UiOpt
     close: async () => {
       await server.close();
       await temporal.close();
-      await env.store.close?.();
+      // A store handed in belongs to the caller.
+      if (!options.store) await env.store.close?.();
     },
   };
 }

@@ -56,7 +56,7 @@ ${assets.flatMap((asset) =>
 <h2>Latest results, failures first${rows.length > LISTED ? ` (first ${LISTED})` : ""}</h2>
 <table data-testid="check-results"><tr><th>result</th><th>asset</th><th>partition</th><th>check</th><th>evaluated</th></tr>
 ${rows.slice(0, LISTED).map(
-  (r) => html`<tr data-passed="${r.passed}"><td><span class="pill ${r.passed ? "s-fresh" : "s-failed"}">${r.passed ? "passed" : "failed"}</span></td><td>${r.asset}</td>
+  (r) => html`<tr data-passed="${String(r.passed)}"><td><span class="pill ${r.passed ? "s-fresh" : "s-failed"}">${r.passed ? "passed" : "failed"}</span></td><td>${r.asset}</td>
 <td><a href="${partitionHref(r.asset, r.partition)}">${r.partition ?? "(unpartitioned)"}</a></td><td><code>${r.check}</code>${r.blocking ? " (blocking)" : ""}</td><td>${formatTime(r.evaluatedAt)}</td></tr>`,
 )}</table>`;
 }

@@ -22,7 +22,7 @@ function checksTable(services: UiServices, results: readonly CheckResult[]): Htm
   const sorted = [...results].sort((a, b) => Number(a.passed) - Number(b.passed));
   return html`<table data-testid="checks"><tr><th>check</th><th>result</th><th>measured</th><th>threshold</th><th>failing rows</th><th>message</th><th>run</th></tr>
 ${sorted.map(
-  (r) => html`<tr data-check="${r.check}" data-passed="${r.passed}"><td><code>${r.check}</code>${r.blocking ? " (blocking)" : ""}</td>
+  (r) => html`<tr data-check="${r.check}" data-passed="${String(r.passed)}"><td><code>${r.check}</code>${r.blocking ? " (blocking)" : ""}</td>
 <td><span class="pill ${r.passed ? "s-fresh" : r.severity === "warn" ? "s-stale" : "s-failed"}">${r.passed ? "passed" : r.severity === "warn" ? "warn" : "failed"}</span></td>
 <td>${r.measured ?? "-"}</td><td>${r.threshold ?? "-"}</td><td>${r.failingCount ?? "-"}</td><td>${r.message ?? ""}</td>
 <td><a href="${workflowLink(services.ctx.settings, r.runId)}" target="_blank" rel="noopener">${r.runId}</a> <span class="muted">${formatTime(r.evaluatedAt)}</span></td></tr>

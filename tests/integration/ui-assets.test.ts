@@ -1,0 +1,217 @@
+/**
+ * The asset UI in a real browser (Debian's chromium through playwright-core)
+ * against a real Temporal dev server and worker:
+ *   - the graph shows the shipped pipelines' assets and edges;
+ *   - after runs where one month fails its blocking check, the asset page
+ *     shows each partition's state and the partition page the failing rows;
+ *   - the materialize action starts a run the page then shows fresh, live;
+ *   - rollback (with its confirmation) changes the current version.
+ * Screenshots of the main pages go to docs/ for the README.
+ */
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { defineAsset, defineDefinitions, defineJob, monthlyPartitions, type Definitions } from "../../src/core";
+import { loadDefinitionsFrom } from "../../src/execution";
+import { startRun } from "../../src/temporal/client";
+import { startUi, type RunningUi } from "../../src/ui";
+import { createLogger } from "../../src/utils/logger";
+import { launchBrowser, screenshot } from "../support/browser";
+import { startHarness, type Harness } from "../support/temporal-harness";
+import { waitFor } from "../support/wait";
+
+const MONTHS = monthlyPartitions({ start: "2024-01", end: "2024-07" });
+const BAD_MONTH = "2024-02";
+const SELECTION = "key:shop/orders or key:shop/revenue";
+
+function shopDefinitions(): Definitions {
+  const orders = defineAsset({
+    key: "shop/orders",
+    group: "shop",
+    partitions: MONTHS,
+    description: "Orders of the month from the shop's export",
+    checks: [{ name: "amount_not_negative", blocking: true, check: "SELECT * FROM output WHERE amount < 0" }],
+    async materialize(ctx) {
+      const scale = Number(ctx.resources.scale ?? 1);
+      const bad = ctx.partitionKey === BAD_MONTH ? "UNION ALL SELECT 999999 AS order_id, -5.0 AS amount" : "";
+      return `SELECT i::BIGINT AS order_id, ((i % 7) * 10.0 * ${scale})::DOUBLE AS amount FROM range(0, 50) t(i) ${bad} ORDER BY order_id`;
+    },
+  });
+  const revenue = defineAsset({
+    key: "shop/revenue",
+    group: "shop",
+    partitions: MONTHS,
+    deps: ["shop/orders"],
+    checks: [{ name: "revenue_positive", check: "SELECT * FROM output WHERE revenue <= 0" }],
+    async materialize() {
+      return "SELECT sum(amount) AS revenue, count(*) AS orders FROM orders";
+    },
+  });
+  return defineDefinitions({ assets: [orders, revenue], jobs: [defineJob({ name: "shop_monthly", selection: SELECTION })] });
+}
+
+async function cellState(page: Page, asset: string, partition: string): Promise<string | null> {
+  return page.getAttribute(`.row[data-asset="${asset}"] i[data-p="${partition}"]`, "class");
+}
+
+describe("the asset UI in a browser", () => {
+  let harness: Harness;
+  let ui: RunningUi;
+  let browser: Browser;
+  let page: Page;
+  const resources: Record<string, unknown> = { scale: 1 };
+  const definitions = shopDefinitions();
+
+  beforeAll(async () => {
+    harness = await startHarness(definitions, { resources });
+    ui = await startUi(harness.config, createLogger({ level: "warn", format: "json" }), {
+      port: 0,
+      host: "127.0.0.1",
+      definitions: () => definitions,
+      store: harness.env.store,
+      temporal: async () => harness.client,
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ui?.close();
+    await harness?.close();
+  });
+
+  it("the graph shows the shipped pipelines' assets and edges", async () => {
+    const shipped = loadDefinitionsFrom(join(__dirname, "..", "..", "src", "definitions.ts"));
+    const shippedUi = await startUi(harness.config, createLogger({ level: "warn", format: "json" }), { port: 0, host: "127.0.0.1", definitions: () => shipped, store: harness.env.store, temporal: async () => harness.client });
+    try {
+      await page.goto(`${shippedUi.url}/`);
+      await page.waitForSelector("[data-testid=graph] svg");
+      const keys = shipped.graph.keys();
+      const shown = await page.$$eval(".node", (nodes) => nodes.map((n) => n.getAttribute("data-asset")));
+      expect(shown.sort()).toEqual([...keys].sort());
+      const edges = await page.$$eval("path.edge", (paths) => paths.map((p) => p.getAttribute("data-edge")));
+      const expected = keys.flatMap((key) => shipped.graph.parents(key).map((parent) => `${parent}->${key}`));
+      expect(edges.sort()).toEqual(expected.sort());
+      const groups = await page.$$eval(".group", (gs) => gs.map((g) => g.getAttribute("data-group")));
+      expect(new Set(groups)).toEqual(new Set(keys.map((k) => shipped.graph.node(k).group)));
+      await screenshot(page, "ui-graph.png");
+
+      // A bad selection shows the parser's message with its caret, in the page.
+      await page.goto(`${shippedUi.url}/?select=${encodeURIComponent("group:market and (")}`);
+      const error = await page.textContent("[data-testid=selection-error]");
+      expect(error).toContain("^");
+      await page.goto(`${shippedUi.url}/?select=${encodeURIComponent("group:market")}`);
+      const market = await page.$$eval(".node", (nodes) => nodes.map((n) => n.getAttribute("data-asset")));
+      expect(market.length).toBeGreaterThan(0);
+      expect(market.every((k) => k!.startsWith("market/"))).toBe(true);
+    } finally {
+      await shippedUi.close();
+    }
+  });
+
+  it("shows each partition's state after runs with a failed blocking check, and the failing rows", async () => {
+    const taskQueue = harness.config.temporal.taskQueue;
+    for (const partition of ["2024-01", BAD_MONTH, "2024-03"]) {
+      await (await startRun(harness.client, taskQueue, { selection: SELECTION, partition })).handle.result().catch(() => undefined);
+    }
+    await page.goto(`${ui.url}/asset?key=shop/orders`);
+    await page.waitForSelector("[data-testid=matrix]");
+    const total = MONTHS.keys().length;
+    expect(await page.textContent("[data-testid=fresh-count]")).toBe(`2 of ${total} fresh`);
+    expect(await cellState(page, "shop/orders", "2024-01")).toBe("s-fresh");
+    expect(await cellState(page, "shop/orders", BAD_MONTH)).toBe("s-failed");
+    expect(await cellState(page, "shop/orders", "2024-04")).toBe("s-missing");
+    expect(await page.textContent(`[data-testid=problems] tr[data-partition="${BAD_MONTH}"]`)).toContain("amount_not_negative");
+    await screenshot(page, "ui-asset.png");
+
+    await page.goto(`${ui.url}/asset?key=shop/revenue`);
+    await page.waitForSelector("[data-testid=matrix]");
+    expect(await cellState(page, "shop/revenue", BAD_MONTH)).toBe("s-missing");
+    expect(await cellState(page, "shop/revenue", "2024-03")).toBe("s-fresh");
+
+    await page.goto(`${ui.url}/partition?asset=shop/orders&key=${BAD_MONTH}`);
+    expect(await page.textContent("[data-testid=partition-state]")).toBe("failed");
+    expect(await page.getAttribute('[data-testid=checks] tr[data-check="amount_not_negative"]', "data-passed")).toBe("false");
+    const sample = await page.textContent("[data-testid=failing-sample]");
+    expect(sample).toContain("999999");
+    expect(sample).toContain("-5");
+    await screenshot(page, "ui-partition-failed-check.png");
+
+    // A published partition: manifest, schema, run link into the Temporal Web UI.
+    await page.goto(`${ui.url}/partition?asset=shop/orders&key=2024-01`);
+    expect(await page.textContent("[data-testid=rows]")).toBe("50");
+    const runLink = await page.getAttribute("[data-testid=run-link]", "href");
+    expect(runLink).toBe(`${harness.config.temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent("materia-run:sel-" + runLink!.split("sel-")[1]!.split("%3A")[0] + ":2024-01")}`);
+    expect(await page.textContent("[data-testid=schema]")).toContain("order_id");
+
+    // The checks page lists the failure first.
+    await page.goto(`${ui.url}/checks`);
+    const first = await page.textContent("[data-testid=check-results] tr[data-passed]");
+    expect(first).toContain(BAD_MONTH);
+    expect(first).toContain("amount_not_negative");
+  });
+
+  it("a materialize action starts a run that the page then shows fresh without a reload", async () => {
+    await page.goto(`${ui.url}/asset?key=shop/revenue`);
+    await page.waitForSelector("[data-testid=matrix]");
+    expect(await cellState(page, "shop/revenue", "2024-05")).toBe("s-missing");
+    await page.fill("[data-testid=materialize-partitions]", "2024-05");
+    await page.check("input[name=upstream]");
+    await Promise.all([page.waitForURL(/started=/), page.click("[data-testid=materialize-submit]")]);
+    const started = await page.textContent("[data-testid=started-run]");
+    expect(started).toMatch(/^materia-run:sel-[0-9a-z]+:2024-05$/);
+    // The matrix refreshes itself (htmx polling): wait for the cell to turn fresh in this same page.
+    await page.waitForSelector('.row[data-asset="shop/revenue"] i[data-p="2024-05"].s-fresh', { timeout: 120_000 });
+
+    await page.goto(`${ui.url}/runs`);
+    await waitFor("the run in the runs list", async () => {
+      await page.reload();
+      return (await page.$(`[data-testid=runs] tr[data-workflow="${started}"][data-status="COMPLETED"]`)) !== null;
+    });
+    await screenshot(page, "ui-runs.png");
+  });
+
+  it("rollback, after its confirmation, changes the current version", async () => {
+    const before = (await harness.env.catalog.readManifest("shop/orders", "2024-01"))!;
+    resources.scale = 2;
+    await page.goto(`${ui.url}/partition?asset=shop/orders&key=2024-01`);
+    await Promise.all([page.waitForURL(/started=/), page.click("[data-testid=materialize-partition]")]);
+    const changed = await waitFor("the new version of shop/orders[2024-01]", async () => {
+      const manifest = await harness.env.catalog.readManifest("shop/orders", "2024-01");
+      return manifest && manifest.dataVersion !== before.dataVersion ? manifest : undefined;
+    });
+    // Downstream is stale now, and its page says why.
+    // (the index follows the manifest write, and the UI caches an index read for a second)
+    await page.goto(`${ui.url}/partition?asset=shop/revenue&key=2024-01`);
+    await waitFor("shop/revenue[2024-01] to show stale", async () => {
+      await page.reload();
+      return (await page.textContent("[data-testid=partition-state]")) === "stale";
+    });
+    expect(await page.textContent("[data-testid=stale-causes]")).toContain("shop/orders[2024-01] changed");
+
+    await page.goto(`${ui.url}/partition?asset=shop/orders&key=2024-01`);
+    expect(await page.textContent("[data-testid=data-version]")).toBe(changed.dataVersion);
+    await page.click(`[data-testid=history] tr[data-version="${before.dataVersion}"] [data-testid=rollback]`);
+    await page.waitForSelector("[data-testid=rollback-confirm]");
+    await Promise.all([page.waitForURL(/rolledBack=/), page.click("[data-testid=rollback-confirm]")]);
+    expect(await page.textContent("[data-testid=data-version]")).toBe(before.dataVersion);
+    expect((await harness.env.catalog.readManifest("shop/orders", "2024-01"))!.dataVersion).toBe(before.dataVersion);
+    await screenshot(page, "ui-partition.png");
+    // Back at the version revenue was made from: fresh again.
+    await page.goto(`${ui.url}/partition?asset=shop/revenue&key=2024-01`);
+    expect(await page.textContent("[data-testid=partition-state]")).toBe("fresh");
+  });
+
+  it("refuses an action without the page's token or from another origin", async () => {
+    const form = new URLSearchParams({ asset: "shop/orders", partitions: "2024-06" });
+    const noToken = await fetch(`${ui.url}/actions/materialize`, { method: "POST", body: form, redirect: "manual" });
+    expect(noToken.status).toBe(403);
+    const html = await (await fetch(`${ui.url}/asset?key=shop/orders`)).text();
+    const token = /name="csrf" value="([0-9a-f]+)"/.exec(html)![1]!;
+    const crossSite = await fetch(`${ui.url}/actions/materialize`, { method: "POST", body: new URLSearchParams({ ...Object.fromEntries(form), csrf: token }), headers: { origin: "http://evil.example" }, redirect: "manual" });
+    expect(crossSite.status).toBe(403);
+    expect(await harness.env.catalog.readManifest("shop/orders", "2024-06")).toBeUndefined();
+    // Paths name assets and partitions of the definitions only.
+    expect((await fetch(`${ui.url}/partition?asset=${encodeURIComponent("../../etc")}&key=x`)).status).toBe(404);
+    expect((await fetch(`${ui.url}/partition?asset=shop/orders&key=${encodeURIComponent("../../../x")}`)).status).toBe(404);
+  });
+});
