@@ -25,6 +25,10 @@ export { identityMapping, allMapping, timeWindowMapping, lastMapping, specificKe
 export { rowCount, notNull, unique, acceptedValues, inRange, schemaUnchanged, reconciliation, rowsMatch, rejectRate, freshness } from "./core/checks";
 export { landingSensor, assetMaterializedSensor } from "./core/sensors";
 
+// Declarative automation: when the code location's automation workflow materializes an asset
+export { onCron, onMissing, onUpstreamUpdated, anyOf } from "./core/definitions/automation";
+export type { AutomationCondition, AutomationWindow } from "./core/definitions/automation";
+
 // Errors an author throws (and catches)
 export {
   MateriaError,

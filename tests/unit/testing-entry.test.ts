@@ -67,10 +67,10 @@ describe("materia/testing", () => {
 
 describe("materia", () => {
   it("exports the authoring API and none of the framework's internals", () => {
-    for (const name of ["defineAsset", "defineMultiAsset", "defineSourceAsset", "defineCheck", "defineJob", "defineSchedule", "defineSensor", "defineDefinitions", "defineResource", "defineGenerator", "timeWindowMapping", "monthlyPartitions", "rejectRate", "landingSensor", "NonRetryableError"]) {
+    for (const name of ["defineAsset", "defineMultiAsset", "defineSourceAsset", "defineCheck", "defineJob", "defineSchedule", "defineSensor", "defineDefinitions", "defineResource", "defineGenerator", "timeWindowMapping", "monthlyPartitions", "rejectRate", "landingSensor", "NonRetryableError", "onCron", "onMissing", "onUpstreamUpdated", "anyOf"]) {
       expect(materia).toHaveProperty(name);
     }
-    for (const name of ["buildPlan", "stepInstanceId", "StalenessResolver", "ATTRIBUTES", "didYouMean", "normalizeCheck", "shortHash", "defaultMapping", "evaluateFreshness"]) {
+    for (const name of ["buildPlan", "stepInstanceId", "StalenessResolver", "ATTRIBUTES", "didYouMean", "normalizeCheck", "shortHash", "defaultMapping", "evaluateFreshness", "ReadySet", "planAssetPartitions", "evaluateAutomation", "restrictPlan"]) {
       expect(materia).not.toHaveProperty(name);
     }
   });
