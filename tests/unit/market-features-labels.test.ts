@@ -5,12 +5,11 @@
  * computed by hand or by the straightforward loops below.
  */
 import { landingKey } from "../../src/assets/market";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { materialize, runChecks } from "../../src/execution";
 import type { CheckResult } from "../../src/resources/catalog";
 import { DuckDbSession, quoteLiteral } from "../../src/resources/duckdb";
-import { labelBarsOutOfOrderSql } from "../../src/assets/market/sql/labels";
+import { labelKernel } from "../../src/assets/market/label-kernel";
 import { rowsAlignedSql, trainingSetSql } from "../../src/assets/market/sql/training-set";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
@@ -290,16 +289,26 @@ describe("market features and labels on a crafted series with a roll", () => {
   });
 });
 
-describe("labels' stored-order guard", () => {
-  it("counts the places where label_bars is not stored in g order", async () => {
-    const db = await DuckDbSession.open({ memoryLimit: "256MB", tempDir: join(tmpdir(), "materia-order-guard-spill") });
-    try {
-      await db.run("CREATE TEMP TABLE label_bars AS SELECT * FROM (VALUES (1), (2), (3), (4)) t(g)");
-      expect(await db.all(labelBarsOutOfOrderSql())).toEqual([{ breaks: 0n }]);
-      await db.run("CREATE OR REPLACE TEMP TABLE label_bars AS SELECT * FROM (VALUES (1), (3), (2), (4)) t(g)");
-      expect(await db.all(labelBarsOutOfOrderSql())).toEqual([{ breaks: 3n }]);
-    } finally {
-      await db.close();
-    }
+describe("labels kernel's order guard", () => {
+  it("refuses bars that do not arrive in g order instead of labelling from the wrong ones", () => {
+    const input = (g: number[]) => ({
+      length: g.length,
+      columns: {
+        g: Int32Array.from(g),
+        root_id: new Int32Array(g.length).fill(1),
+        ts: BigInt64Array.from(g, (x) => BigInt(x) * 60_000_000n),
+        in_month: new Uint8Array(g.length).fill(1),
+        sigma: new Float64Array(g.length).fill(0.001),
+        bars_after: Int32Array.from(g, (_, i) => g.length - 1 - i),
+        log_close: new Float64Array(g.length),
+        log_high: new Float64Array(g.length),
+        log_low: new Float64Array(g.length),
+        adjusted_close: new Float64Array(g.length).fill(1),
+        r: new Float64Array(g.length),
+      },
+      valid: {},
+    });
+    expect(() => labelKernel(input([1, 2, 3, 4]))).not.toThrow();
+    expect(() => labelKernel(input([1, 3, 2, 4]))).toThrow("The labels kernel read bars out of g order (row 1: g 1 then 3)");
   });
 });

@@ -10,6 +10,7 @@
  */
 import { landingKey } from "../../src/assets/market";
 import { materialize } from "../../src/execution";
+import { compareLabelsKernelWithSql } from "./market-labels-compare";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
 interface Bar {
@@ -225,6 +226,16 @@ describe("uniqueness and weights at month edges count the neighbouring months' l
       }
       expect(compared).toBeGreaterThan(100);
     }
+  });
+
+  it.each(["2024-02", "2024-03"])("%s: the labels kernel gives the labels and end bars of the SQL it replaced, and its returns, uniqueness and weights within rounding", async (month) => {
+    const comparison = await compareLabelsKernelWithSql(h, month);
+    expect(comparison).toMatchObject({ unpaired: 0, differentLabels: { long_scalp: 0, short_scalp: 0, long_intraday: 0, short_intraday: 0, long_swing: 0, short_swing: 0 } });
+    expect(comparison.kernelRows).toBe(month === "2024-02" ? splitAt : BARS - splitAt);
+    expect(comparison.completeLabels).toBeGreaterThan(200);
+    expect(comparison.maxRetDiff).toBeLessThan(1e-15);
+    expect(comparison.maxUniquenessDiff).toBeLessThan(1e-12);
+    expect(comparison.maxWeightDiff).toBeLessThan(1e-12);
   });
 
   it("the month's first labels are less unique than their own month alone would say: the previous month's labels cover their bars", () => {

@@ -1,0 +1,222 @@
+/**
+ * The labels' path-dependent scans as a kernel over typed arrays (the input
+ * columns sql/labels.ts reads): per bar and label span, the first touch of
+ * either barrier within the horizon (AFML ch. 3), then per span the
+ * concurrency c_u of complete labels, uniqueness = mean of 1/c_u over the
+ * span, and weight = |Σ r_u / c_u| over it, normalised to mean 1 within the
+ * month (AFML 4.1–4.2, 4.10).
+ *
+ * Every bar read is labelled — the month's, and the neighbouring months'
+ * bars label_bars holds — so concurrency counts the labels of the previous
+ * month that span the month's first bars and those of the next month that
+ * span the bars after it; only the month's bars are output and normalised.
+ *
+ * One pass per span walks each bar's horizon until either barrier is
+ * touched: on this data 0.2 s for the five spans over ~310k bars, where the
+ * same search in SQL (blocks of leads and CASE ladders) took 3 s.
+ */
+import { MaterializeError, type KernelInput, type KernelOutput } from "materia";
+import { BARRIER_SETS, labelSpans, profitBarrier, stopBarrier, type LabelMode } from "./sql/label-modes";
+
+interface SpanPlan {
+  name: string;
+  modes: LabelMode[];
+  horizon: number;
+  /** Barrier widths in σ√h above and below the close. */
+  up: number;
+  down: number;
+}
+
+const SPAN_PLANS: SpanPlan[] = labelSpans().map((span) => {
+  const mode = span.modes[0]!;
+  const [profit, stop] = [profitBarrier(mode), stopBarrier(mode)];
+  const up = profit.side === "up" ? profit : stop;
+  const down = profit.side === "down" ? profit : stop;
+  return { name: span.name, modes: span.modes, horizon: mode.set.horizon, up: up.width, down: down.width };
+});
+
+/** The input columns, in the order the kernel reads them (g order). */
+export const LABEL_KERNEL_INPUTS = ["g", "root_id", "ts", "in_month", "sigma", "bars_after", "log_close", "log_high", "log_low", "adjusted_close", "r"] as const;
+
+function column<T>(input: KernelInput, name: (typeof LABEL_KERNEL_INPUTS)[number], type: new (n: number) => T): T {
+  const values = input.columns[name];
+  if (!(values instanceof type)) throw new MaterializeError(`The labels kernel's input column ${name} is missing or not a ${type.name}.`);
+  return values;
+}
+
+/** Which barriers the first touching bar reached: bit flags (both at once is possible). */
+const UP = 1;
+const DOWN = 2;
+
+/**
+ * Per bar, for one span: the bars until the first touch of either barrier
+ * (at most the horizon; 0 for an incomplete label) and which barriers that
+ * bar reached (UP | DOWN, 0 when neither within the horizon).
+ */
+function firstTouches(plan: SpanPlan, bars: LabelBars, held: Int32Array, touched: Uint8Array): void {
+  const { length, sigma, barsAfter, logClose, logHigh, logLow } = bars;
+  const h = plan.horizon;
+  const root = Math.sqrt(h);
+  for (let t = 0; t < length; t++) {
+    const s = sigma[t]!;
+    // complete: the horizon lies within the data and σ is known and positive (NaN > 0 is false)
+    if (!(s > 0) || barsAfter[t]! < h) {
+      held[t] = 0;
+      touched[t] = 0;
+      continue;
+    }
+    // the same operations, in the same order, as the SQL levels were: close ± (width · σ) · √h
+    const upper = logClose[t]! + plan.up * s * root;
+    const lower = logClose[t]! - plan.down * s * root;
+    let until = h;
+    let which = 0;
+    for (let j = t + 1; j <= t + h; j++) {
+      which = (logHigh[j]! >= upper ? UP : 0) | (logLow[j]! <= lower ? DOWN : 0);
+      if (which !== 0) {
+        until = j - t;
+        break;
+      }
+    }
+    held[t] = until;
+    touched[t] = which;
+  }
+}
+
+interface LabelBars {
+  length: number;
+  rootId: Int32Array;
+  sigma: Float64Array;
+  barsAfter: Int32Array;
+  logClose: Float64Array;
+  logHigh: Float64Array;
+  logLow: Float64Array;
+}
+
+/**
+ * Per bar, for the labels of one span: uniqueness (mean 1/c_u over (t, t1])
+ * and |Σ r_u / c_u| over it, from running sums of 1/c_u and r_u/c_u that
+ * restart at each root (NaN where the label is incomplete).
+ */
+function concurrencyWeights(bars: LabelBars, r: Float64Array, held: Int32Array, uniqueness: Float64Array, attributed: Float64Array): void {
+  const { length, rootId } = bars;
+  // c_u: +1 on the bar after a complete label's t, −1 on the bar after its t1
+  const delta = new Int32Array(length + 1);
+  for (let t = 0; t < length; t++) {
+    const n = held[t]!;
+    if (n > 0) {
+      delta[t + 1]!++;
+      delta[t + n + 1]!--;
+    }
+  }
+  const inverse = new Float64Array(length);
+  const weighted = new Float64Array(length);
+  let c = 0;
+  let sumInverse = 0;
+  let sumWeighted = 0;
+  for (let u = 0; u < length; u++) {
+    if (u > 0 && rootId[u] !== rootId[u - 1]) {
+      sumInverse = 0;
+      sumWeighted = 0;
+    }
+    c += delta[u]!;
+    if (c > 0) {
+      sumInverse += 1 / c;
+      sumWeighted += r[u]! / c;
+    }
+    inverse[u] = sumInverse;
+    weighted[u] = sumWeighted;
+  }
+  for (let t = 0; t < length; t++) {
+    const n = held[t]!;
+    if (n > 0) {
+      uniqueness[t] = (inverse[t + n]! - inverse[t]!) / n;
+      attributed[t] = Math.abs(weighted[t + n]! - weighted[t]!);
+    } else {
+      uniqueness[t] = NaN;
+      attributed[t] = NaN;
+    }
+  }
+}
+
+/** The kernel: the month's labels, in g order, one row per in-month bar. */
+export function labelKernel(input: KernelInput): KernelOutput {
+  const g = column(input, "g", Int32Array);
+  for (let i = 1; i < input.length; i++) {
+    if (g[i] !== g[i - 1]! + 1) throw new MaterializeError(`The labels kernel read bars out of g order (row ${i}: g ${g[i - 1]} then ${g[i]}).`, { hint: "Its input query must end with ORDER BY g." });
+  }
+  const bars: LabelBars = {
+    length: input.length,
+    rootId: column(input, "root_id", Int32Array),
+    sigma: column(input, "sigma", Float64Array),
+    barsAfter: column(input, "bars_after", Int32Array),
+    logClose: column(input, "log_close", Float64Array),
+    logHigh: column(input, "log_high", Float64Array),
+    logLow: column(input, "log_low", Float64Array),
+  };
+  const ts = column(input, "ts", BigInt64Array);
+  const inMonth = column(input, "in_month", Uint8Array);
+  const adjustedClose = column(input, "adjusted_close", Float64Array);
+  const r = column(input, "r", Float64Array);
+
+  const rows: number[] = [];
+  for (let t = 0; t < input.length; t++) if (inMonth[t] === 1) rows.push(t);
+  const n = rows.length;
+  const output: KernelOutput = {
+    root_id: Int32Array.from(rows, (t) => bars.rootId[t]!),
+    ts: { values: BigInt64Array.from(rows, (t) => ts[t]!), type: "TIMESTAMP" },
+    g: Int32Array.from(rows, (t) => g[t]!),
+  };
+  for (const set of BARRIER_SETS) {
+    output[`complete_${set.name}`] = { values: Uint8Array.from(rows, (t) => (bars.sigma[t]! > 0 && bars.barsAfter[t]! >= set.horizon ? 1 : 0)), type: "BOOLEAN" };
+  }
+  const held = new Int32Array(input.length);
+  const touched = new Uint8Array(input.length);
+  const uniqueness = new Float64Array(input.length);
+  const attributed = new Float64Array(input.length);
+  for (const plan of SPAN_PLANS) {
+    firstTouches(plan, bars, held, touched);
+    concurrencyWeights(bars, r, held, uniqueness, attributed);
+    // normalised to mean 1 over the month's complete labels, summed in g order (the same bytes every run)
+    let sum = 0;
+    let count = 0;
+    for (const t of rows) {
+      if (held[t]! > 0) {
+        sum += attributed[t]!;
+        count++;
+      }
+    }
+    const mean = count > 0 ? sum / count : 0;
+    for (const mode of plan.modes) {
+      const label = new Int8Array(n);
+      const complete = new Uint8Array(n);
+      const t1 = new BigInt64Array(n);
+      const ret = new Float64Array(n);
+      const unique = new Float64Array(n);
+      const weight = new Float64Array(n);
+      // long stops at the down barrier, short at the up one; a bar reaching both counts as the stop
+      const stop = mode.direction === 1 ? DOWN : UP;
+      for (let i = 0; i < n; i++) {
+        const t = rows[i]!;
+        const until = held[t]!;
+        if (until === 0) {
+          ret[i] = unique[i] = weight[i] = NaN;
+          continue;
+        }
+        const end = t + until;
+        const which = touched[t]!;
+        complete[i] = 1;
+        label[i] = which === 0 ? 0 : (which & stop) !== 0 ? -1 : 1;
+        t1[i] = ts[end]!;
+        ret[i] = mode.direction * Math.log(adjustedClose[end]! / adjustedClose[t]!);
+        unique[i] = uniqueness[t]!;
+        weight[i] = mean === 0 ? NaN : attributed[t]! / mean;
+      }
+      output[mode.mode] = { values: label, valid: complete };
+      output[`${mode.mode}_t1`] = { values: t1, valid: complete, type: "TIMESTAMP" };
+      output[`${mode.mode}_ret`] = ret;
+      output[`${mode.mode}_uniqueness`] = unique;
+      output[`${mode.mode}_weight`] = weight;
+    }
+  }
+  return output;
+}
