@@ -3,6 +3,7 @@ import { benchMarket } from "./market";
 import { benchMarketBackfill } from "./market-backfill";
 import { benchOrchestration } from "./orchestration";
 import { benchTtb } from "./ttb";
+import { benchUi } from "./ui";
 
 async function main(): Promise<void> {
   const which = new Set(process.argv.slice(2));
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   if (all || which.has("market")) await benchMarket();
   if (all || which.has("market-backfill")) await benchMarketBackfill();
   if (all || which.has("ttb")) await benchTtb();
+  if (all || which.has("ui")) await benchUi();
 }
 
 main().catch((error: unknown) => {

@@ -21,7 +21,7 @@ import {
   type StaleCause,
 } from "../core";
 import { objectReader, partitionContext } from "../execution";
-import type { PartitionIndexEntry } from "../resources/catalog";
+import type { IndexSnapshot, PartitionIndexEntry } from "../resources/catalog";
 import type { UiContext } from "./context";
 
 export const PARTITION_STATES = ["running", "failed", "check-failed", "stale", "missing", "fresh"] as const;
@@ -36,7 +36,7 @@ export interface PartitionRow {
 
 export type StateCounts = Record<PartitionState, number>;
 
-const INDEX_TTL_MS = 1_000;
+const INDEX_TTL_MS = 2_000;
 const OBSERVATION_TTL_MS = 15_000;
 const OBSERVE_CONCURRENCY = 16;
 
@@ -45,7 +45,7 @@ const OBSERVE_CONCURRENCY = 16;
  * polling every few seconds do not re-read every index each time.
  */
 export class CatalogView {
-  private readonly indexes = new Map<string, { at: number; entries: Promise<Map<string | null, PartitionIndexEntry>> }>();
+  private readonly indexes = new Map<string, { at: number; snapshot: Promise<IndexSnapshot> }>();
   private readonly observations = new Map<string, { at: number; version: Promise<string | undefined> }>();
   private contextCache: { at: number; context: Promise<PartitionKeyContext> } | undefined;
 
@@ -53,7 +53,8 @@ export class CatalogView {
 
   /** The index cache is dropped after an action (materialize, rollback) so the next read is current. */
   invalidate(): void {
-    this.indexes.clear();
+    // Expire rather than forget: the next read still skips re-reading an index that did not move.
+    for (const cached of this.indexes.values()) cached.at = 0;
     this.contextCache = undefined;
   }
 
@@ -63,14 +64,23 @@ export class CatalogView {
     return this.contextCache.context;
   }
 
+  /**
+   * An asset's index entries. Within the TTL the cached read is used as is;
+   * after it, one listing says whether the index moved on, and only then is
+   * it read again (two or three requests on S3 instead of one).
+   */
   async index(asset: string): Promise<Map<string | null, PartitionIndexEntry>> {
     const now = Date.now();
     const cached = this.indexes.get(asset);
-    if (cached && now - cached.at <= INDEX_TTL_MS) return cached.entries;
-    const entries = this.ctx.catalog.index.read(asset).then((snapshot) => snapshot.entries);
-    this.indexes.set(asset, { at: now, entries });
-    entries.catch(() => this.indexes.delete(asset));
-    return entries;
+    if (cached && now - cached.at <= INDEX_TTL_MS) return (await cached.snapshot).entries;
+    const snapshot = (async (): Promise<IndexSnapshot> => {
+      const previous = cached ? await cached.snapshot.catch(() => undefined) : undefined;
+      if (previous && (await this.ctx.catalog.index.generation(asset)) === previous.generation) return previous;
+      return this.ctx.catalog.index.read(asset);
+    })();
+    this.indexes.set(asset, { at: now, snapshot });
+    snapshot.catch(() => this.indexes.delete(asset));
+    return (await snapshot).entries;
   }
 
   /** The partition rows of each asset in `assets` (all their partitions), in key order. */

@@ -7,14 +7,14 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
-import { MateriaError, type Definitions } from "../core";
+import { MateriaError, selectAssets, type Definitions } from "../core";
 import { backfillAction, flashFor, materializeAction, readForm, rollbackAction, assertSameOrigin, UiActionError } from "./actions";
 import { htmxScript, UI_CSS, UI_JS } from "./assets";
 import type { UiContext } from "./context";
 import { html, page, type Html } from "./html";
 import { assetFragment, assetPage } from "./pages/asset";
 import { checksPage } from "./pages/checks";
-import { graphFragment, graphPage } from "./pages/graph";
+import { graphFragment, graphPage, layoutGraph } from "./pages/graph";
 import { partitionPage } from "./pages/partition";
 import { automationPage, backfillFragment, backfillPage, runsFragment, runsPage } from "./pages/runs";
 import { createServices, type UiServices } from "./services";
@@ -120,6 +120,21 @@ export function createUiApp(services: UiServices): Hono {
   return app;
 }
 
+/**
+ * Before listening: lay out the whole graph (dagre takes most of a second
+ * for a few hundred assets; the layout is cached per definitions) and read
+ * every index once, so the first visitor does not wait for either.
+ */
+async function warmUp(services: UiServices): Promise<void> {
+  try {
+    const definitions = services.ctx.definitions();
+    layoutGraph(definitions, selectAssets(definitions.graph, "*"));
+    await services.catalog.rows(definitions, definitions.graph.keys(), new Set());
+  } catch (error) {
+    services.ctx.log.warn({ err: error }, "ui: warming up failed; pages compute it on first use");
+  }
+}
+
 export interface RunningUi {
   url: string;
   port: number;
@@ -128,7 +143,9 @@ export interface RunningUi {
 
 /** Serve the UI on `host:port` (port 0: any free one). Resolves once it listens. */
 export async function startUiServer(ctx: UiContext, options: { port: number; host: string }): Promise<RunningUi> {
-  const app = createUiApp(createServices(ctx));
+  const services = createServices(ctx);
+  await warmUp(services);
+  const app = createUiApp(services);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
     s.once("error", reject);

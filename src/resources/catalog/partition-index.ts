@@ -170,6 +170,16 @@ export class PartitionIndex {
     throw new PartitionIndexError(`The partition index of "${asset}" kept changing under ${MAX_ATTEMPTS} reads.`);
   }
 
+  /**
+   * The current generation number (-1: no index yet), from one listing: a
+   * reader holding generation n's entries re-reads only when this moved.
+   */
+  async generation(asset: string): Promise<number> {
+    const prefix = generationPrefix(asset);
+    const last = (await this.store.list(prefix)).at(-1);
+    return last === undefined ? -1 : Number(last.key.slice(prefix.length, prefix.length + GENERATION_DIGITS));
+  }
+
   /** After a manifest write: record the published version (and the evaluation it passed). */
   async recordPublished(manifest: Manifest): Promise<void> {
     const checks = indexedChecksOf(manifest.checks, { runId: manifest.runId, at: manifest.publishedAt });
