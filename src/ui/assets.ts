@@ -38,7 +38,8 @@ ${Object.entries(STATE_COLOURS).map(([s, c]) => `.s-${s} { background: ${c}; } .
 .pill.s-missing { color: #495057; }
 .legend span { margin-right: 12px; }
 .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
-.matrix { display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; align-items: center; }
+.matrix { columns: 440px; column-gap: 24px; }
+.matrix .mrow { display: flex; gap: 8px; align-items: center; break-inside: avoid; margin-bottom: 2px; }
 .matrix .row { display: flex; flex-wrap: wrap; gap: 1px; }
 .matrix .row i { width: 10px; height: 14px; cursor: pointer; display: block; }
 .matrix .row i:hover { outline: 2px solid #212529; }

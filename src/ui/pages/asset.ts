@@ -55,7 +55,7 @@ export async function assetFragment(services: UiServices, asset: string): Promis
   return html`<div id="asset-live" hx-get="/fragments/asset${query({ key: asset })}" hx-trigger="every 5s" hx-swap="outerHTML">
 ${countsLine(rows)}
 <div class="matrix" data-testid="matrix" data-partitions="${rows.length}">${matrix.map(
-    ([label, list]) => html`<span class="label">${label}</span><div class="row" data-asset="${asset}">${list.map((r) => html`<i class="s-${r.state}" title="${r.partition ?? "-"} ${r.state}" data-p="${r.partition ?? ""}"></i>`)}</div>`,
+    ([label, list]) => html`<div class="mrow"><span class="label">${label}</span><div class="row" data-asset="${asset}">${list.map((r) => html`<i class="s-${r.state}" title="${r.partition ?? "-"} ${r.state}" data-p="${r.partition ?? ""}"></i>`)}</div></div>`,
   )}</div>
 ${
   problems.length === 0
