@@ -28,7 +28,7 @@ import { newScratchDir } from "./scratch";
 import { parseStepConfig } from "./run-config";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
-import { runKernel } from "./kernel";
+import { runKernel, type KernelRun } from "./kernel";
 
 export interface StepRequest {
   runId: string;
@@ -139,8 +139,9 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     const staged: StagedOutput[] = [];
     for (const [asset, output] of outputs) {
       const path = join(scratchDir, `${asset.replace(/\//g, "__")}.parquet`);
-      const query = "query" in output ? output.query : "table" in output ? `SELECT * FROM ${db.ident(output.table)}` : await kernelQuery(db, asset, output.kernel, metadata, step.keys.length > 1);
-      const rowCount = await db.copyToParquet(query, path, step.definition.parquet);
+      const kernel = "kernel" in output ? await startKernel(db, asset, output.kernel, metadata, step.keys.length > 1) : undefined;
+      const query = "query" in output ? output.query : "table" in output ? `SELECT * FROM ${db.ident(output.table)}` : kernel!.query;
+      const rowCount = await db.copyToParquet(query, path, step.definition.parquet).finally(() => kernel?.release());
       hooks.heartbeat?.({ staged: asset, rowCount });
       staged.push({ asset, path, rowCount, schema: await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`) });
     }
@@ -278,13 +279,13 @@ function isOutput(value: unknown): value is OutputResult {
   return (("query" in value) && typeof value.query === "string") || (("table" in value) && typeof value.table === "string");
 }
 
-/** Run a kernel output's scan into a table of the step's database; the query over it is what gets staged. */
-async function kernelQuery(db: DuckDbSession, asset: string, kernel: KernelTransform, metadata: Record<string, unknown>, multi: boolean): Promise<string> {
-  const run = await runKernel(db, kernel, `kernel_output_${asset.replace(/\W/g, "_")}`);
+/** Run a kernel output's scan; the query over its output is what gets staged. */
+async function startKernel(db: DuckDbSession, asset: string, kernel: KernelTransform, metadata: Record<string, unknown>, multi: boolean): Promise<KernelRun> {
+  const run = await runKernel(db, kernel, `kernel_output_${asset}`);
   const recorded = { inputRows: run.inputRows, outputRows: run.outputRows, ms: run.ms };
   if (multi) Object.assign(metadata, { kernels: { ...(metadata.kernels as object | undefined), [asset]: recorded } });
   else metadata.kernel = recorded;
-  return run.query;
+  return run;
 }
 
 function describeValue(value: unknown): string {

@@ -93,6 +93,20 @@ describe("kernel transforms", () => {
     expect(rows[3]!.ts).toEqual(new Date(Date.UTC(2025, 0, 1, 0, 3)));
   });
 
+  it("publishes a kernel's rows in the order it returned them", async () => {
+    lake = temporaryLake();
+    const reversed = defineAsset({
+      key: "demo/reversed",
+      deps: ["demo/prices"],
+      materialize: async () => ({
+        kernel: { input: "SELECT id FROM prices ORDER BY id", run: ({ columns }) => ({ id: (columns.id as Int32Array).slice().reverse() }) },
+      }),
+    });
+    await materialize(defineDefinitions({ assets: [prices, reversed] }), { lake });
+    const rows = await lake.rows<{ id: number }>("demo/reversed");
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 5000 }, (_, i) => 4999 - i));
+  });
+
   it("blocks on a failing check of the kernel's output, as for SQL", async () => {
     lake = temporaryLake();
     const rising = defineAsset({

@@ -7,7 +7,7 @@ import { runGenerator } from "materia/testing";
 import { marketGenerator } from "../../src/assets/market";
 import { materialize } from "../../src/execution";
 import { compareLabelsKernelWithSql } from "./market-labels-compare";
-import { marketHarness } from "./market-harness";
+import { marketHarness, readPublished } from "./market-harness";
 
 const MONTH = "2024-03";
 
@@ -24,5 +24,11 @@ describe("the labels kernel on a generated month", () => {
     expect(comparison.maxRetDiff).toBeLessThan(1e-15);
     expect(comparison.maxUniquenessDiff).toBeLessThan(1e-9);
     expect(comparison.maxWeightDiff).toBeLessThan(1e-9);
+    // published in (root, ts) order, as the training set pairs them with the features
+    const [order] = await readPublished<{ rows: bigint; unordered: bigint }>(
+      h, "market/labels", MONTH,
+      "SELECT count(*) AS rows, count(*) FILTER (WHERE prev_root > root OR (prev_root = root AND prev_ts >= ts)) AS unordered FROM (SELECT root, ts, lag(root) OVER () AS prev_root, lag(ts) OVER () AS prev_ts FROM data)",
+    );
+    expect(order).toEqual({ rows: BigInt(comparison.kernelRows), unordered: 0n });
   });
 });

@@ -188,7 +188,6 @@ export function labelKernel(input: KernelInput): KernelOutput {
   const rows = new Int32Array(n);
   for (let t = 0, i = 0; t < input.length; t++) if (inMonth[t] === 1) rows[i++] = t;
   const rootIds = new Int32Array(n);
-  const gs = new Int32Array(n);
   const tsOut = new BigInt64Array(n);
   // timestamps copied as pairs of 32-bit words: no BigInt per value
   const ts32 = new Int32Array(ts.buffer, ts.byteOffset, 2 * ts.length);
@@ -196,11 +195,10 @@ export function labelKernel(input: KernelInput): KernelOutput {
   for (let i = 0; i < n; i++) {
     const t = rows[i]!;
     rootIds[i] = bars.rootId[t]!;
-    gs[i] = g[t]!;
     tsOut32[2 * i] = ts32[2 * t]!;
     tsOut32[2 * i + 1] = ts32[2 * t + 1]!;
   }
-  const output: KernelOutput = { root_id: rootIds, ts: { values: tsOut, type: "TIMESTAMP" }, g: gs };
+  const output: KernelOutput = { root_id: rootIds, ts: { values: tsOut, type: "TIMESTAMP" } };
   for (const set of BARRIER_SETS) {
     const complete = new Uint8Array(n);
     for (let i = 0; i < n; i++) complete[i] = bars.sigma[rows[i]!]! > 0 && bars.barsAfter[rows[i]!]! >= set.horizon ? 1 : 0;

@@ -23,6 +23,7 @@ import {
   UINTEGER,
   USMALLINT,
   UTINYINT,
+  DuckDBTableFunction,
   type DuckDBConnection,
   type DuckDBType,
 } from "@duckdb/node-api";
@@ -200,6 +201,9 @@ function planOutputs(output: KernelOutput): { plans: OutputPlan[]; length: numbe
 
 /** Fill `mask` with the validity of rows [start, start + rows) of a column; false when they are all values. */
 function validityOf(plan: OutputPlan, start: number, rows: number, mask: Uint32Array): boolean {
+  // the common case, answered natively: no NaN (includes finds NaN) and no 0 in the mask
+  const noNaN = !plan.kind.float || !(plan.values as Float64Array).subarray(start, start + rows).includes(NaN);
+  if (noNaN && (plan.valid === undefined || !plan.valid.subarray(start, start + rows).includes(0))) return false;
   let anyNull = false;
   mask.fill(0xffffffff);
   const values = plan.values;
@@ -244,4 +248,72 @@ export async function writeColumns(connection: DuckDBConnection, table: string, 
     appender.closeSync();
   }
   return length;
+}
+
+/** Typed-array columns DuckDB reads as a table function (see `scanColumns`). */
+export interface ColumnsScan {
+  /** What to select from: the table function's call, e.g. `kernel_output_3f2a()`. */
+  relation: string;
+  rows: number;
+  /** Drop the columns: the function then returns no rows. Call once the query reading it has run. */
+  release(): void;
+}
+
+/**
+ * Table functions stay registered for the instance's life (DuckDB has no
+ * unregister): they are kept here so the callbacks they point to are never
+ * collected, and hold no data once released.
+ */
+const registeredScans: DuckDBTableFunction[] = [];
+
+/**
+ * Make typed-array columns readable as a table function `name()`: DuckDB
+ * pulls them chunk by chunk (one memory copy per column and chunk) on one
+ * thread, so a query over it sees the rows in the arrays' order, and a COPY
+ * streams them into Parquet without a table in between — against creating
+ * a table through the appender and reading it back, half the CPU (measured
+ * on 306k rows × 36 columns: 0.45 against 0.95 CPU-s).
+ */
+export function scanColumns(connection: DuckDBConnection, name: string, output: KernelOutput): ColumnsScan {
+  let { plans, length } = planOutputs(output);
+  const chunkRows = bindings.vector_size();
+  const mask = new Uint32Array(Math.ceil(chunkRows / 32));
+  let next = 0;
+  const scan = DuckDBTableFunction.create({
+    name,
+    bindFunction: (info) => {
+      for (const plan of plans) info.addResultColumn(plan.name, plan.kind.type);
+      info.setCardinality(length, true);
+    },
+    initFunction: (info) => {
+      // one thread: rows leave in the arrays' order
+      info.setMaxThreads(1);
+      next = 0;
+    },
+    mainFunction: (_info, chunk) => {
+      const rows = Math.min(chunkRows, length - next);
+      chunk.rowCount = rows;
+      if (rows === 0) return;
+      for (const [c, plan] of plans.entries()) {
+        const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
+        const width = plan.values.BYTES_PER_ELEMENT;
+        bindings.copy_data_to_vector(vector, 0, plan.values.buffer as ArrayBuffer, plan.values.byteOffset + next * width, rows * width);
+        if (validityOf(plan, next, rows, mask)) {
+          bindings.vector_ensure_validity_writable(vector);
+          bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, Math.ceil(rows / 64) * 8);
+        }
+      }
+      next += rows;
+    },
+  });
+  connection.registerTableFunction(scan);
+  registeredScans.push(scan);
+  return {
+    relation: `${name}()`,
+    rows: length,
+    release: () => {
+      plans = plans.map((plan) => ({ ...plan, values: new plan.kind.array(0), valid: undefined }));
+      length = 0;
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { NonRetryableError, type KernelInput, type KernelOutput, type ParquetOptions, type SqlConnection, type SqlValue } from "../../core";
-import { readColumns, writeColumns } from "./columnar";
+import { readColumns, scanColumns, writeColumns, type ColumnsScan } from "./columnar";
 import { quoteIdent, quoteList, quoteLiteral } from "./quote";
 
 export interface DuckDbSettings {
@@ -108,6 +108,11 @@ export class DuckDbSession implements SqlConnection {
   /** Create table `name` holding typed-array columns (a kernel's output). Returns its row count. */
   async writeColumns(name: string, columns: KernelOutput): Promise<number> {
     return this.guard(() => writeColumns(this.connection, name, quoteIdent(name), quoteIdent, columns));
+  }
+
+  /** Typed-array columns as a table function a query selects from (a kernel's output; see columnar.ts). */
+  scanColumns(name: string, columns: KernelOutput): ColumnsScan {
+    return scanColumns(this.connection, name, columns);
   }
 
   /** Register Parquet files as a view (an empty list needs `schemaFrom`, else the view has no columns). */

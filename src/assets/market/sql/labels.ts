@@ -72,13 +72,16 @@ SELECT g::INTEGER AS g, root_id, ts, in_month, sigma,
 FROM numbered`;
 }
 
-/** The labels table over the kernel's output (`table`): roots back as text, in (root, ts) order. */
+/**
+ * The labels table over the kernel's output (`table`): roots back as text.
+ * The kernel returns the rows in (root, ts) order and its output is scanned
+ * on one thread, the few roots the build side of the join: no sort.
+ */
 export function labelsOutputSql(table: string): string {
   const columns = labelSpans().flatMap((span) => span.modes.flatMap(({ mode }) => [mode, `${mode}_t1`, `${mode}_ret`, `${mode}_uniqueness`, `${mode}_weight`]));
   return `
 SELECT r.root, k.ts, ${BARRIER_SETS.map((s) => `k.complete_${s.name}`).join(", ")},
   ${columns.map((c) => `k.${c}`).join(", ")}
-FROM ${table} k JOIN label_roots r ON r.root_id = k.root_id
-ORDER BY k.g`;
+FROM ${table} k JOIN label_roots r ON r.root_id = k.root_id`;
 }
 
