@@ -35,7 +35,7 @@ function facts(options: { published?: string[]; updated?: Record<string, string>
     status: (asset, partition): PartitionStatus => {
       if (!published.has(id(asset, partition))) return { status: "missing" };
       const upstream = options.updated?.[id(asset, partition)];
-      return upstream ? { status: "stale", causes: [{ kind: "upstream-changed", asset: upstream, partition }] } : { status: "fresh" };
+      return upstream ? { status: "stale", dataVersion: "v1", causes: [{ kind: "upstream-changed", asset: upstream, partition }] } : { status: "fresh", dataVersion: "v1" };
     },
     upstreamPresent: (asset, partition) => definitions.graph.node(asset).deps.every((dep) => published.has(id(dep.asset, definitions.graph.node(dep.asset).partitions ? partition : null))),
     cronTicked: () => options.cronTicked ?? false,
