@@ -13,6 +13,9 @@ import type { Browser, Page } from "playwright-core";
 import { defineAsset, defineDefinitions, defineJob, monthlyPartitions, type Definitions } from "../../src/core";
 import { loadDefinitionsFrom } from "../../src/execution";
 import { startRun } from "../../src/temporal/client";
+import { materialize, runGenerator, temporaryLake } from "materia/testing";
+import { exampleGenerator } from "../../src/assets/example";
+import { createObjectStore } from "../../src/resources/object-store";
 import { startUi, type RunningUi } from "../../src/ui";
 import { createLogger } from "../../src/utils/logger";
 import { launchBrowser, screenshot } from "../support/browser";
@@ -81,7 +84,12 @@ describe("the asset UI in a browser", () => {
 
   it("the graph shows the shipped pipelines' assets and edges", async () => {
     const shipped = loadDefinitionsFrom(join(__dirname, "..", "..", "src", "definitions.ts"));
-    const shippedUi = await startUi(harness.config, createLogger({ level: "warn", format: "json" }), { port: 0, host: "127.0.0.1", definitions: () => shipped, store: harness.env.store, temporal: async () => harness.client });
+    // The example pipeline published for three months, in-process, so the graph has states to show.
+    const lake = temporaryLake();
+    await runGenerator(exampleGenerator, { lake, from: "2025-01", to: "2025-03" });
+    for (const partition of ["2025-01", "2025-02", "2025-03"]) expect((await materialize(shipped, { selection: "group:example", partition, lake })).status).toBe("succeeded");
+    const lakeStore = createObjectStore(lake.storageUrl);
+    const shippedUi = await startUi(harness.config, createLogger({ level: "warn", format: "json" }), { port: 0, host: "127.0.0.1", definitions: () => shipped, store: lakeStore, temporal: async () => harness.client });
     try {
       await page.goto(`${shippedUi.url}/`);
       await page.waitForSelector("[data-testid=graph] svg");
@@ -91,6 +99,8 @@ describe("the asset UI in a browser", () => {
       const edges = await page.$$eval("path.edge", (paths) => paths.map((p) => p.getAttribute("data-edge")));
       const expected = keys.flatMap((key) => shipped.graph.parents(key).map((parent) => `${parent}->${key}`));
       expect(edges.sort()).toEqual(expected.sort());
+      expect(await page.getAttribute('.node[data-asset="example/daily_views"]', "data-state")).toBe("fresh");
+      expect(await page.getAttribute('.node[data-asset="market/features"]', "data-state")).toBe("missing");
       const groups = await page.$$eval(".group", (gs) => gs.map((g) => g.getAttribute("data-group")));
       expect(new Set(groups)).toEqual(new Set(keys.map((k) => shipped.graph.node(k).group)));
       await screenshot(page, "ui-graph.png");
@@ -105,6 +115,7 @@ describe("the asset UI in a browser", () => {
       expect(market.every((k) => k!.startsWith("market/"))).toBe(true);
     } finally {
       await shippedUi.close();
+      lake.remove();
     }
   });
 
