@@ -5,7 +5,13 @@
  * file and commits a manifest — the fixed cost of a step — so the numbers
  * are materia's per-step overhead, not a transform's.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config";
 import { defineAsset, defineDefinitions, monthlyPartitions, type AssetDefinition } from "../src/core";
+import { createExecutionEnvironment, materialize } from "../src/execution";
+import { createLogger } from "../src/utils/logger";
 import { startBackfill } from "../src/cli/backfill-progress";
 import { withBenchTemporal } from "./temporal-harness";
 
@@ -18,20 +24,49 @@ export interface OrchestrationResult {
   stepsPerSecond: number;
 }
 
-export async function benchOrchestration(options: { assets?: number; partitions?: number; concurrentRuns?: number } = {}): Promise<OrchestrationResult> {
-  const assetCount = options.assets ?? 10;
-  const partitionCount = options.partitions ?? 12;
-  const months = monthlyPartitions({ start: "2020-01" });
+function noopDefinitions(assetCount: number) {
+  const months = monthlyPartitions({ start: "2020-01", end: "2030-01" });
   const assets: AssetDefinition[] = [];
   for (let i = 0; i < assetCount; i++) {
-    // A fan: every asset reads the first, so steps of one run mostly run side by side.
+    // A fan: every asset reads the first, so most steps of a month run side by side.
     assets.push(defineAsset({ key: `bench/noop_${i}`, partitions: months, deps: i === 0 ? [] : ["bench/noop_0"], async materialize() { return "SELECT 1 AS one"; } }));
   }
-  const definitions = defineDefinitions({ assets });
-  return withBenchTemporal(definitions, { MATERIA_WORKER_MAX_ACTIVITIES: "8", MATERIA_DUCKDB_THREADS: "1" }, async ({ client, taskQueue }) => {
+  return { months, definitions: defineDefinitions({ assets }) };
+}
+
+/** The same steps through the in-process executor (one after another): the per-step cost without Temporal. */
+export async function benchOrchestrationInProcess(options: { assets?: number; partitions?: number } = {}): Promise<OrchestrationResult & { phasesMs: Record<string, number> }> {
+  const assetCount = options.assets ?? 10;
+  const partitionCount = options.partitions ?? 12;
+  const { months, definitions } = noopDefinitions(assetCount);
+  const home = mkdtempSync(join(tmpdir(), "materia-bench-"));
+  try {
+    const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: home, MATERIA_STORAGE_URL: `file://${join(home, "lake")}`, MATERIA_DUCKDB_THREADS: "1" } });
+    const env = createExecutionEnvironment(config, createLogger({ level: "error", format: "json" }));
+    const keys = months.keys().slice(0, partitionCount);
+    // One warm-up step: DuckDB's first open loads its extensions.
+    await materialize(definitions, { selection: "key:bench/noop_0", partitions: [keys[0]!], env });
+    const started = performance.now();
+    const result = await materialize(definitions, { selection: "key:bench/*", partitions: keys, env });
+    const seconds = (performance.now() - started) / 1000;
+    if (result.status !== "succeeded") throw new Error("in-process bench run failed");
+    const phasesMs: Record<string, number> = {};
+    for (const step of result.steps) for (const [phase, ms] of Object.entries(step.phasesMs ?? {})) phasesMs[phase] = (phasesMs[phase] ?? 0) + ms / result.steps.length;
+    const steps = result.steps.length;
+    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds, phasesMs };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+export async function benchOrchestration(options: { assets?: number; partitions?: number; concurrentSteps?: number } = {}): Promise<OrchestrationResult> {
+  const assetCount = options.assets ?? 10;
+  const partitionCount = options.partitions ?? 12;
+  const { months, definitions } = noopDefinitions(assetCount);
+  return withBenchTemporal(definitions, { MATERIA_WORKER_MAX_ACTIVITIES: "16", MATERIA_DUCKDB_THREADS: "1" }, async ({ client, taskQueue }) => {
     const keys = months.keys().slice(0, partitionCount);
     const started = performance.now();
-    const handle = await startBackfill(client, taskQueue, { selection: "key:bench/*", partitions: keys, maxConcurrentRuns: options.concurrentRuns ?? 4 });
+    const handle = await startBackfill(client, taskQueue, { selection: "key:bench/*", partitions: keys, maxConcurrentSteps: options.concurrentSteps ?? 16 });
     const summary = await handle.result();
     const seconds = (performance.now() - started) / 1000;
     if (summary.status !== "succeeded") throw new Error(`bench backfill failed: ${JSON.stringify(summary.failures)}`);

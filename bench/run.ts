@@ -1,8 +1,9 @@
 /** `npm run bench`: every benchmark, printing its numbers. */
 import { benchMarket } from "./market";
 import { benchMarketBackfill } from "./market-backfill";
-import { benchOrchestration } from "./orchestration";
+import { benchOrchestration, benchOrchestrationInProcess } from "./orchestration";
 import { benchTtb } from "./ttb";
+import { benchTtbBackfill } from "./ttb-backfill";
 import { benchUi } from "./ui";
 
 async function main(): Promise<void> {
@@ -14,10 +15,14 @@ async function main(): Promise<void> {
       `orchestration: ${result.assets} no-op assets × ${result.partitions} partitions = ${result.steps} steps through Temporal in ${result.seconds.toFixed(2)} s → ` +
         `${result.msPerStep.toFixed(1)} ms/step, ${result.stepsPerSecond.toFixed(1)} steps/s (targets: ≤ 20 ms/step, ≥ 50 steps/s)`,
     );
+    const local = await benchOrchestrationInProcess();
+    const phases = Object.entries(local.phasesMs).map(([phase, ms]) => `${phase} ${ms.toFixed(1)}`).join(", ");
+    console.log(`orchestration in-process: ${local.steps} steps in ${local.seconds.toFixed(2)} s → ${local.msPerStep.toFixed(1)} ms/step (target ≤ 5 ms/step); per step: ${phases} ms`);
   }
   if (all || which.has("market")) await benchMarket();
   if (all || which.has("market-backfill")) await benchMarketBackfill();
   if (all || which.has("ttb")) await benchTtb();
+  if (all || which.has("ttb-backfill")) await benchTtbBackfill(process.env.MATERIA_BENCH_MONTHS ? { months: Number(process.env.MATERIA_BENCH_MONTHS) } : {});
   if (all || which.has("ui")) await benchUi();
 }
 
