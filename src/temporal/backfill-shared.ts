@@ -27,6 +27,8 @@ export interface BackfillInput {
   maxConcurrentSteps?: number;
   /** Older name of `maxConcurrentSteps`, still accepted (a backfill no longer runs partition runs). */
   maxConcurrentRuns?: number;
+  /** Steps started per workflow execution before it continues as new (default 400; smaller only to exercise it). */
+  nodesPerExecution?: number;
   /** Ignored: a backfill plans asset partitions, not windows of runs. Accepted so older inputs still start. */
   partitionsPerRun?: number;
 }

@@ -49,6 +49,22 @@ describe("backfill workflow on the real Temporal dev server", () => {
     expect((await harness.env.catalog.readManifest("shop/orders", "2025-01"))!.runId).toBe(published.runId);
   });
 
+  it("continues as new when its plan outgrows one execution, and still runs every asset partition once", async () => {
+    const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2025-01", to: "2025-12", nodesPerExecution: 5 });
+    const summary = await followBackfill(handle, { bar: false });
+    expect(summary).toMatchObject({ status: "succeeded", total: 24, done: 24, failed: 0, notRun: 0 });
+    let executions = 0;
+    let stepsScheduled = 0;
+    for await (const execution of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) {
+      executions++;
+      const history = await harness.client.workflow.getHandle(handle.workflowId, execution.runId).fetchHistory();
+      stepsScheduled += (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === "executeStep").length;
+    }
+    expect(executions).toBeGreaterThanOrEqual(5); // 24 steps, 5 per execution
+    // Across every execution, each of the 24 steps was scheduled exactly once.
+    expect(stepsScheduled).toBe(24);
+  });
+
   it("pauses, resumes, and its progress totals add up", async () => {
     const handle = await startBackfill(harness.client, harness.config.temporal.taskQueue, { selection: SELECTION, from: "2025-01", to: "2025-12", maxConcurrentSteps: 1 });
     await handle.signal(pauseBackfillSignal);

@@ -70,8 +70,9 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
   const ready = set;
   let startedHere = 0;
   let fatal: unknown;
+  const perExecution = Math.max(1, Math.min(input.nodesPerExecution ?? NODES_PER_EXECUTION, NODES_PER_EXECUTION));
   try {
-    while (!ready.finished() && startedHere < NODES_PER_EXECUTION) {
+    while (!ready.finished() && startedHere < perExecution) {
       await condition(() => fatal !== undefined || ready.finished() || (!paused && running < plan.maxConcurrentSteps && ready.hasReady()));
       if (fatal !== undefined) throw fatal;
       if (ready.finished()) break;
