@@ -181,6 +181,20 @@ describe("the asset UI in a browser", () => {
     await screenshot(page, "ui-runs.png");
   });
 
+  it("a backfill action starts the backfill workflow and its page follows it live", async () => {
+    await page.goto(`${ui.url}/asset?key=shop/orders`);
+    await page.fill("[data-testid=backfill-form] input[name=from]", "2024-04");
+    await page.fill("[data-testid=backfill-form] input[name=to]", "2024-05");
+    await page.selectOption("[data-testid=backfill-form] select[name=skip]", "fresh");
+    await Promise.all([page.waitForURL(/\/backfill\?id=materia-backfill/), page.click("[data-testid=backfill-form] button[type=submit]")]);
+    // The fragment polls the progress query until the workflow closes.
+    await page.waitForSelector('#backfill[data-status="COMPLETED"]', { timeout: 180_000 });
+    expect(await page.textContent("[data-testid=backfill-counts]")).toMatch(/\b2 done\b.*\b2 skipped\b/);
+    await screenshot(page, "ui-backfill.png");
+    await page.goto(`${ui.url}/asset?key=shop/revenue`);
+    expect(await cellState(page, "shop/revenue", "2024-04")).toBe("s-fresh");
+  });
+
   it("rollback, after its confirmation, changes the current version", async () => {
     const before = (await harness.env.catalog.readManifest("shop/orders", "2024-01"))!;
     resources.scale = 2;

@@ -35,6 +35,7 @@ ${await runsFragment(services, filter)}`;
 
 function gridTable(progress: BackfillProgressView): Html {
   const grid = progress.grid;
+  if (!grid && progress.status !== "RUNNING") return html`<p class="muted">Finished: each asset's page shows its partitions' states now.</p>`;
   if (!grid) return html`<p class="muted">Per-partition states are not reported by this backfill; counts above.</p>`;
   return html`<table class="grid-table" data-testid="backfill-grid"><tr><th></th>${grid.partitions.map((p) => html`<th title="${p}"></th>`)}</tr>
 ${grid.rows.map((r) => html`<tr><th>${r.step}</th>${r.cells.map((c, i) => html`<td><i class="g-${c}" title="${r.step} ${r.partitioned ? (grid.partitions[i] ?? "") : ""} ${c}"></i></td>`)}</tr>`)}</table>
