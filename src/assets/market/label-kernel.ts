@@ -223,36 +223,39 @@ export function labelKernel(input: KernelInput): KernelOutput {
       }
     }
     const mean = count > 0 ? sum / count : 0;
+    // what the span's modes share (end bar, uniqueness, weight, |return|), computed once; only the label and the return's sign differ
+    const complete = new Uint8Array(n);
+    const t1 = new BigInt64Array(n);
+    const t132 = new Int32Array(t1.buffer);
+    const logRatio = new Float64Array(n);
+    const unique = new Float64Array(n);
+    const weight = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = rows[i]!;
+      const until = held[t]!;
+      if (until === 0) {
+        logRatio[i] = unique[i] = weight[i] = NaN;
+        continue;
+      }
+      const end = t + until;
+      complete[i] = 1;
+      t132[2 * i] = ts32[2 * end]!;
+      t132[2 * i + 1] = ts32[2 * end + 1]!;
+      logRatio[i] = Math.log(adjustedClose[end]! / adjustedClose[t]!);
+      unique[i] = uniqueness[t]!;
+      weight[i] = mean === 0 ? NaN : attributed[t]! / mean;
+    }
     for (const mode of plan.modes) {
       const label = new Int8Array(n);
-      const complete = new Uint8Array(n);
-      const t1 = new BigInt64Array(n);
-      const t132 = new Int32Array(t1.buffer);
-      const ret = new Float64Array(n);
-      const unique = new Float64Array(n);
-      const weight = new Float64Array(n);
       // long stops at the down barrier, short at the up one; a bar reaching both counts as the stop
       const stop = mode.direction === 1 ? DOWN : UP;
       for (let i = 0; i < n; i++) {
-        const t = rows[i]!;
-        const until = held[t]!;
-        if (until === 0) {
-          ret[i] = unique[i] = weight[i] = NaN;
-          continue;
-        }
-        const end = t + until;
-        const which = touched[t]!;
-        complete[i] = 1;
+        const which = touched[rows[i]!]!;
         label[i] = which === 0 ? 0 : (which & stop) !== 0 ? -1 : 1;
-        t132[2 * i] = ts32[2 * end]!;
-        t132[2 * i + 1] = ts32[2 * end + 1]!;
-        ret[i] = mode.direction * Math.log(adjustedClose[end]! / adjustedClose[t]!);
-        unique[i] = uniqueness[t]!;
-        weight[i] = mean === 0 ? NaN : attributed[t]! / mean;
       }
       output[mode.mode] = { values: label, valid: complete };
       output[`${mode.mode}_t1`] = { values: t1, valid: complete, type: "TIMESTAMP" };
-      output[`${mode.mode}_ret`] = ret;
+      output[`${mode.mode}_ret`] = mode.direction === 1 ? logRatio : logRatio.map((x) => -x);
       output[`${mode.mode}_uniqueness`] = unique;
       output[`${mode.mode}_weight`] = weight;
     }
