@@ -22,6 +22,7 @@ import { stopChildren, type TestProcess } from "../support/child-processes";
 import { startHarness, type Harness } from "../support/temporal-harness";
 import { requireEnv, testConfig } from "../support/test-config";
 import { materia, startMateria, userProject } from "../support/user-project";
+import { waitFor } from "../support/wait";
 
 const rates = defineResource({
   name: "rates",
@@ -154,7 +155,8 @@ describe("a user's project served by a `materia worker` process", () => {
 
   it("a bad config fails at planning naming the field, with nothing started", async () => {
     const before = (await lake.catalog.readManifest("shop/priced", null))!;
-    const runsBefore = await runsOnQueue();
+    // The good run is visible on the queue (so an unchanged count below means something).
+    const runsBefore = await waitFor("the earlier run in visibility", runsOnQueue);
     // The CLI plans with the project's definitions: it refuses before starting any workflow.
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ "shop/priced": { currency: "GBP" } }));
     const refused = await materia(dir, ["materialize", "--select", "key:shop/priced", "--config", "bad.json", "--wait"], server);
