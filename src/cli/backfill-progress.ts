@@ -3,25 +3,19 @@
  * progress query, through server restarts (see temporal-session.ts). Shared
  * by `materia backfill` and the demo.
  */
-import { randomBytes } from "node:crypto";
 import { SingleBar, Presets } from "cli-progress";
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from "@temporalio/client";
-import { TypedSearchAttributes } from "@temporalio/common";
-import { backfillProgressQuery, backfillWorkflowId, type BackfillInput, type BackfillProgress, type BackfillSummary } from "../temporal/backfill-shared";
-import { MATERIA_KIND } from "../temporal/search-attributes";
+import { backfillProgressQuery, type BackfillInput, type BackfillProgress, type BackfillSummary } from "../temporal/backfill-shared";
+import { startBackfillWorkflow, type StartContext } from "../temporal/client";
 import type { backfillWorkflow } from "../temporal/workflows";
 import type { TemporalSession } from "./temporal-session";
 import { failureSummary, rethrowWithCause } from "./workflow-failure";
 
 const POLL_MS = 500;
 
-export async function startBackfill(client: Client, taskQueue: string, input: BackfillInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof backfillWorkflow>> {
-  return client.workflow.start<typeof backfillWorkflow>("backfillWorkflow", {
-    taskQueue,
-    workflowId: backfillWorkflowId(input, randomBytes(3).toString("hex")),
-    args: [input],
-    typedSearchAttributes: new TypedSearchAttributes([{ key: MATERIA_KIND, value: "backfill" }]),
-  });
+/** The client's start (with the Web UI summary), kept here for the commands and tests that follow what they start. */
+export async function startBackfill(client: Client, taskQueue: string, input: BackfillInput, context: StartContext = { startedBy: "materia backfill" }): Promise<WorkflowHandleWithFirstExecutionRunId<typeof backfillWorkflow>> {
+  return startBackfillWorkflow(client, taskQueue, input, context);
 }
 
 export interface BarPayload {

@@ -87,7 +87,7 @@ export function registerBackfill(program: Command): void {
       const input = { ...(options.job ? { job: options.job } : {}), ...(options.select ? { selection: options.select } : {}), from: options.from, to: options.to, skip: options.skip, ...(concurrency !== undefined ? { maxConcurrentSteps: concurrency } : {}), ...(runConfig ? { config: runConfig } : {}) };
       const { config } = cliRuntime();
       await withTemporalSession(config, async (session) => {
-        const handle = await startBackfill(session.client, config.temporal.taskQueue, input);
+        const handle = await startBackfill(session.client, config.temporal.taskQueue, input, { assets, startedBy: "materia backfill" });
         const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
         console.error(`backfill ${handle.workflowId}: ${link}`);
         if (!options.wait) return options.json ? printJson({ id: handle.workflowId, link }) : console.log(handle.workflowId);
