@@ -47,6 +47,7 @@ export {
 export type { ErrorOptions } from "./core/errors";
 export type {
   AssetSpec,
+  BackfillPolicy,
   MultiAssetSpec,
   AssetOutputSpec,
   SourceAssetSpec,

@@ -12,6 +12,8 @@ import { MissingInputError } from "./errors";
 
 export interface ResolvedInputs {
   upstream: UpstreamVersion[];
+  /** The upstream versions one of the step's partitions read (a group's members each record their own). */
+  upstreamOf(partition: string | null): UpstreamVersion[];
   /** Upstream partition keys per view name ([] when every optional partition is missing). */
   upstreamPartitions: Record<string, string[]>;
 }
@@ -26,15 +28,19 @@ export function objectReader(store: ObjectStore, scratchDir: string): ObjectRead
 export async function resolveInputs(args: {
   graph: AssetGraph;
   step: AssetStep;
-  partition: string | null;
+  /** The step's partitions: one, or a group materialized together (their upstream partitions, unioned, in each view). */
+  partitions: ReadonlyArray<string | null>;
   catalog: Catalog;
   store: ObjectStore;
   db: DuckDbSession;
   scratchDir: string;
   context?: PartitionKeyContext;
 }): Promise<ResolvedInputs> {
-  const { graph, step, partition } = args;
+  const { graph, step, partitions } = args;
   const upstream: UpstreamVersion[] = [];
+  /** Per member partition: the upstream (asset, partition) ids it reads. */
+  const reads = new Map<string | null, Set<string>>(partitions.map((p) => [p, new Set<string>()]));
+  const id = (asset: string, key: string | null): string => `${asset}\u0000${key ?? ""}`;
   const upstreamPartitions: Record<string, string[]> = {};
   const seen = new Set<string>();
   for (const key of step.keys) {
@@ -43,8 +49,14 @@ export async function resolveInputs(args: {
       if (seen.has(dep.as)) continue;
       seen.add(dep.as);
       const upstreamNode = graph.node(dep.asset);
-      const mapped = dep.mapping.upstreamFor(partition ?? undefined, node.partitions, upstreamNode.partitions, args.context);
-      const keys: Array<string | null> = upstreamNode.partitions === undefined ? [null] : mapped.keys;
+      const keys: Array<string | null> = [];
+      for (const partition of partitions) {
+        const mapped = dep.mapping.upstreamFor(partition ?? undefined, node.partitions, upstreamNode.partitions, args.context);
+        for (const key of upstreamNode.partitions === undefined ? [null] : mapped.keys) {
+          reads.get(partition)!.add(id(dep.asset, key));
+          if (!keys.includes(key)) keys.push(key);
+        }
+      }
       // An unpartitioned upstream is always required; partitions may be optional per the mapping.
       const optional = dep.mapping.allowNonexistentUpstream && upstreamNode.partitions !== undefined;
       if (upstreamNode.kind === "source") {
@@ -71,7 +83,7 @@ export async function resolveInputs(args: {
       else await registerEmptyView(args, dep);
     }
   }
-  return { upstream, upstreamPartitions };
+  return { upstream, upstreamPartitions, upstreamOf: (partition) => upstream.filter((u) => reads.get(partition)?.has(id(u.asset, u.partition)) ?? false) };
 }
 
 async function observeSource(

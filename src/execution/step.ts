@@ -19,7 +19,7 @@ import {
   type TimeWindow,
 } from "../core";
 import { isTimePartitions, isMultiPartitions } from "../core";
-import { Lease, logicalVersion, type CheckResult, type ColumnInfo, type Manifest, type UpstreamVersion } from "../resources/catalog";
+import { logicalVersion, type CheckResult, type ColumnInfo, type Manifest, type UpstreamVersion } from "../resources/catalog";
 import { quoteLiteral, type DuckDbSession } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
@@ -29,17 +29,22 @@ import { parseStepConfig } from "./run-config";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
 import { runKernel, type KernelRun } from "./kernel";
+import { acquireLeases, groupTimeWindow, splitByPartition } from "./partition-groups";
 
 export interface StepRequest {
   runId: string;
   step: string;
   partition: string | null;
+  /** A group of consecutive partitions (the asset's backfill policy): one transform, one version per partition. `partition` is the first. */
+  partitions?: string[];
   /** The run's raw config for this step (see run-config.ts); parsed by the step's schema here. */
   config?: unknown;
 }
 
 export interface OutputOutcome {
   asset: string;
+  /** Set for the outputs of a group of partitions. */
+  partition?: string | null;
   rowCount: number;
   bytes: number | null;
   dataVersion: string | null;
@@ -73,6 +78,7 @@ export interface StepHooks {
 
 interface StagedOutput {
   asset: string;
+  partition: string | null;
   path: string;
   rowCount: number;
   schema: ColumnInfo[];
@@ -84,8 +90,10 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
   const log = stepLogger(env.log, { runId: request.runId, asset: step.name, partition: request.partition ?? undefined });
   const scratchDir = newScratchDir(env.scratchRoot, request.runId);
   const signal = hooks.signal ?? new AbortController().signal;
+  const members: Array<string | null> = request.partitions && request.partitions.length > 1 ? request.partitions : [request.partition];
+  const grouped = members.length > 1;
   // One holder per step partition at a time, however the run was triggered.
-  const lease = await Lease.acquire(env.store, step.name, request.partition, request.runId, {
+  const leases = await acquireLeases(env.store, step.name, members, request.runId, {
     signal,
     log,
     ...(env.leaseTtlMs !== undefined ? { ttlMs: env.leaseTtlMs } : {}),
@@ -94,10 +102,12 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       log.info({ holder }, "waiting: another run holds this partition");
     },
   });
-  const renewal = setInterval(() => void lease.renew().catch((error: unknown) => log.warn({ err: error }, "lease renewal failed")), (env.leaseTtlMs ?? 60_000) / 4);
+  const lease = leases[0]!;
+  const releaseAll = () => Promise.all(leases.map((l) => l.release()));
+  const renewal = setInterval(() => void Promise.all(leases.map((l) => l.renew())).catch((error: unknown) => log.warn({ err: error }, "lease renewal failed")), (env.leaseTtlMs ?? 60_000) / 4);
   const db = await env.duckdbPool.session(signal).catch(async (error: unknown) => {
     clearInterval(renewal);
-    await lease.release();
+    await releaseAll();
     throw error;
   });
   const phases: StepPhases = { inputs: 0, transform: 0, checks: 0, publish: 0 };
@@ -108,10 +118,10 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     phaseStarted = now;
   };
   try {
-    const inputs = await resolveInputs({ graph: definitions.graph, step, partition: request.partition, catalog: env.catalog, store: env.store, db, scratchDir, ...(hooks.context ? { context: hooks.context } : {}) });
+    const inputs = await resolveInputs({ graph: definitions.graph, step, partitions: members, catalog: env.catalog, store: env.store, db, scratchDir, ...(hooks.context ? { context: hooks.context } : {}) });
     const metadata: Record<string, unknown> = {};
-    const timeWindow = timeWindowOf(step, request.partition);
-    if (lease.waitedFor !== undefined) {
+    const timeWindow = grouped ? groupTimeWindow(members.map((p) => timeWindowOf(step, p))) : timeWindowOf(step, request.partition);
+    if (!grouped && lease.waitedFor !== undefined) {
       const joined = await joinedOutcome(step, request, env, inputs.upstream, started);
       if (joined) {
         log.info({ joined: lease.waitedFor }, "joined: the run we waited for published the same inputs and code");
@@ -125,6 +135,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       config: parseStepConfig(definitions, step.name, request.config),
       assetKey: step.name,
       partitionKey: request.partition ?? undefined,
+      partitionKeys: members.filter((p): p is string => p !== null),
       timeWindow,
       sql: db,
       log,
@@ -143,21 +154,24 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       const query = "query" in output ? output.query : "table" in output ? `SELECT * FROM ${db.ident(output.table)}` : kernel!.query;
       const rowCount = await db.copyToParquet(query, path, step.definition.parquet).finally(() => kernel?.release());
       hooks.heartbeat?.({ staged: asset, rowCount });
-      staged.push({ asset, path, rowCount, schema: await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`) });
+      const schema = await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
+      if (!grouped) staged.push({ asset, partition: request.partition, path, rowCount, schema });
+      else for (const part of await splitByPartition(db, step, path, members as string[], scratchDir, step.definition.parquet)) staged.push({ asset, partition: part.partition, path: part.path, rowCount: part.rowCount, schema });
     }
     endPhase("transform");
 
     const checksByAsset = new Map<string, CheckResult[]>();
     const current = new Map<string, Manifest | undefined>();
+    const stagedId = (output: StagedOutput): string => `${output.asset}\u0000${output.partition ?? ""}`;
     for (const output of staged) {
-      const previous = await env.catalog.readManifest(output.asset, request.partition);
-      current.set(output.asset, previous);
+      const previous = await env.catalog.readManifest(output.asset, output.partition);
+      current.set(stagedId(output), previous);
       await db.run(`CREATE OR REPLACE VIEW ${db.ident(OUTPUT_VIEW)} AS SELECT * FROM read_parquet(${quoteLiteral(output.path)})`);
       const results = await runChecks(definitions.graph.node(output.asset).checks, {
         db,
         asset: output.asset,
-        partition: request.partition,
-        timeWindow,
+        partition: output.partition,
+        timeWindow: grouped ? timeWindowOf(step, output.partition) : timeWindow,
         runId: request.runId,
         schema: output.schema,
         previousSchema: previous?.schema,
@@ -166,45 +180,45 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       });
       const guard = emptyGuardResult({
         asset: output.asset,
-        partition: request.partition,
+        partition: output.partition,
         runId: request.runId,
         allowEmpty: definitions.graph.node(output.asset).allowEmpty,
         stagedRows: output.rowCount,
         publishedRows: previous?.rowCount,
       });
       if (guard) results.push(guard);
-      checksByAsset.set(output.asset, results);
-      if (results.length > 0) await env.catalog.recordCheckResults(output.asset, request.partition, results);
+      checksByAsset.set(stagedId(output), results);
+      if (results.length > 0) await env.catalog.recordCheckResults(output.asset, output.partition, results);
     }
     endPhase("checks");
     const blocked = [...checksByAsset.values()].flat().filter((r) => r.blocking && !r.passed);
     if (blocked.length > 0) {
       log.warn({ checks: blocked.map((c) => `${c.asset}:${c.check}`) }, "blocking check failed: nothing published");
-      return outcome(step, request, started, "blocked", staged.map((s) => ({ asset: s.asset, rowCount: s.rowCount, bytes: null, dataVersion: null, checks: checksByAsset.get(s.asset) ?? [] })), metadata, phases);
+      return outcome(step, request, started, "blocked", staged.map((s) => ({ asset: s.asset, ...(grouped ? { partition: s.partition } : {}), rowCount: s.rowCount, bytes: null, dataVersion: null, checks: checksByAsset.get(stagedId(s)) ?? [] })), metadata, phases);
     }
 
-    await lease.assertHeld();
+    for (const held of leases) await held.assertHeld();
     const published: OutputOutcome[] = [];
     for (const output of staged) {
       const manifest = await env.catalog.publish({
         asset: output.asset,
-        partition: request.partition,
+        partition: output.partition,
         runId: request.runId,
         stagedPath: output.path,
         rowCount: output.rowCount,
         schema: output.schema,
         codeVersion: step.definition.codeVersion,
-        upstream: inputs.upstream,
+        upstream: grouped ? inputs.upstreamOf(output.partition) : inputs.upstream,
         ...(request.config !== undefined ? { runConfig: request.config } : {}),
         startedAt: started,
-        checks: checksByAsset.get(output.asset) ?? [],
+        checks: checksByAsset.get(stagedId(output)) ?? [],
         metadata,
         // Recorded in the manifest, so the UI can show where a version's time went.
         phasesMs: { inputs: phases.inputs, transform: phases.transform, checks: phases.checks },
         // Read before the checks, under this step's lease.
-        current: { manifest: current.get(output.asset) },
+        current: { manifest: current.get(stagedId(output)) },
       });
-      published.push({ asset: output.asset, rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
+      published.push({ asset: output.asset, ...(grouped ? { partition: output.partition } : {}), rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
     }
     endPhase("publish");
     log.info({ rows: published.map((p) => p.rowCount), ms: Date.now() - started.getTime(), phasesMs: phases }, "published");
@@ -212,7 +226,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
   } finally {
     clearInterval(renewal);
     await db.close();
-    await lease.release().catch((error: unknown) => log.warn({ err: error }, "lease release failed (it expires by itself)"));
+    await releaseAll().catch((error: unknown) => log.warn({ err: error }, "lease release failed (it expires by itself)"));
     // Off the event loop: a synchronous recursive delete was the largest main-thread cost of a small step.
     await rm(scratchDir, { recursive: true, force: true }).catch((error: unknown) => log.warn({ err: error, scratchDir }, "scratch folder not removed (a worker restart removes it)"));
   }

@@ -4,6 +4,7 @@ import {
   dailyPartitions,
   defineAsset,
   defineDefinitions,
+  groupPartitionRuns,
   monthlyPartitions,
   planAssetPartitions,
   planNode,
@@ -115,11 +116,45 @@ describe("a backfill's plan over asset partitions", () => {
         defineAsset({ key: "d/balance", partitions: days, deps: ["d/events", { asset: "d/balance", as: "previous", mapping: timeWindowMapping({ startOffset: -1, endOffset: -1, allowNonexistentUpstream: true }) }], materialize: noop }),
       ],
     });
-    const p = plan(daily as unknown as typeof warehouse, ["d/events", "d/balance"], keys);
+    const p = plan(daily, ["d/events", "d/balance"], keys);
     expect(p.nodeStep.length).toBe(2 * keys.length);
     expect(JSON.stringify(p).length).toBeLessThan(1_000_000); // a workflow argument stays well under Temporal's 2 MB payload limit
     const ran = execute(p);
     expect(ran).toHaveLength(2 * keys.length);
     expect(ran.indexOf(`d/balance[${keys[1]}]`)).toBeGreaterThan(ran.indexOf(`d/balance[${keys[0]}]`));
+  });
+});
+
+describe("the backfill policy: consecutive partitions in one step", () => {
+  const grouped = defineDefinitions({
+    assets: [
+      defineAsset({ key: "g/raw", partitions: months, materialize: noop }),
+      defineAsset({ key: "g/wide", partitions: months, deps: ["g/raw"], backfill: { maxPartitionsPerRun: 4, partitionColumn: "month" }, materialize: noop }),
+      defineAsset({ key: "g/labels", partitions: months, deps: [{ asset: "g/wide", mapping: timeWindowMapping({ endOffset: 1, allowNonexistentUpstream: true }) }], materialize: noop }),
+    ],
+  });
+
+  it("groups a range into runs of at most n consecutive partitions, with the edges of every member", () => {
+    const keys = months.keysInRange("2025-01", "2025-10");
+    const executionPlan = groupPartitionRuns(buildPlan(grouped.graph, { assets: ["g/raw", "g/wide", "g/labels"], partitions: keys }), grouped.graph, keys);
+    const wide = executionPlan.steps.filter((s) => s.step === "g/wide");
+    expect(wide.map((s) => s.id)).toEqual(["g/wide[2025-01..2025-04]", "g/wide[2025-05..2025-08]", "g/wide[2025-09..2025-10]"]);
+    expect(wide[0]!.dependsOn).toEqual(["g/raw[2025-01]", "g/raw[2025-02]", "g/raw[2025-03]", "g/raw[2025-04]"]);
+    // labels of April read wide of April and May: two groups.
+    expect(executionPlan.steps.find((s) => s.id === "g/labels[2025-04]")!.dependsOn).toEqual(["g/wide[2025-01..2025-04]", "g/wide[2025-05..2025-08]"]);
+    const p = planAssetPartitions({ plan: executionPlan, partitions: keys, skip: "none", missingInputs: [] });
+    const ran = execute(p);
+    expect(ran.filter((id) => id.startsWith("g/wide"))).toHaveLength(3);
+    expect(ran.indexOf("g/labels[2025-04]")).toBeGreaterThan(ran.indexOf("g/wide[2025-05..2025-08]"));
+    expect(progressGrid(p, p.initial).rows.find((r) => r.step === "g/wide")!.states).toBe("pppppppppp");
+  });
+
+  it("refuses a policy it cannot honour, at load time", () => {
+    expect(() => defineAsset({ key: "g/x", backfill: { maxPartitionsPerRun: 4, partitionColumn: "month" }, materialize: noop })).toThrow(/unpartitioned/);
+    expect(() => defineAsset({ key: "g/x", partitions: months, backfill: { maxPartitionsPerRun: 0, partitionColumn: "month" }, materialize: noop })).toThrow(/integer from 1 to 1000/);
+    expect(() => defineAsset({ key: "g/x", partitions: months, backfill: { maxPartitionsPerRun: 4, partitionColumn: "" }, materialize: noop })).toThrow(/partitionColumn/);
+    expect(() =>
+      defineAsset({ key: "g/x", partitions: months, deps: [{ asset: "g/x", as: "previous", mapping: timeWindowMapping({ startOffset: -1, endOffset: -1, allowNonexistentUpstream: true }) }], backfill: { maxPartitionsPerRun: 4, partitionColumn: "month" }, materialize: noop }),
+    ).toThrow(/reads its own earlier partitions/);
   });
 });

@@ -86,9 +86,25 @@ export interface RunConfigSchema<C> {
   parse(input: unknown): C;
 }
 
+/**
+ * Backfill policy: a backfill may materialize up to `maxPartitionsPerRun`
+ * consecutive partitions in one step, when one query over a range is cheaper
+ * than that many queries. The transform then sees every key in
+ * `ctx.partitionKeys` (and `ctx.timeWindow` spans them), reads all their
+ * upstream partitions, and returns rows for all of them; `partitionColumn`
+ * names the output column holding each row's partition key, by which the
+ * framework splits the result into one checked, published version per
+ * partition.
+ */
+export interface BackfillPolicy {
+  maxPartitionsPerRun: number;
+  partitionColumn: string;
+}
+
 export interface AssetSpec<C = unknown> extends AssetCommonSpec {
   key: string;
   checks?: CheckSpec[];
+  backfill?: BackfillPolicy;
   /**
    * Run configuration: a run or backfill may carry `config: { "<key>": {...} }`,
    * validated by this schema when the run is planned; the config used is
@@ -157,6 +173,7 @@ export interface AssetDefinition extends NormalizedCommon {
   readonly type: "asset";
   key: string;
   checks: CheckSpec[];
+  backfill: BackfillPolicy | undefined;
   config: RunConfigSchema<unknown> | undefined;
   materialize: (ctx: MaterializeContext) => Promise<MaterializeResult>;
 }
@@ -259,15 +276,31 @@ export function defineAsset<C = unknown>(spec: AssetSpec<C>): AssetDefinition {
   if (typeof spec.materialize !== "function") {
     throw new DefinitionError(`Asset "${spec.key}" has no materialize function.`);
   }
+  const common = normalizeCommon(spec.key, spec, spec.key);
+  validateBackfillPolicy(spec.key, spec.backfill, common);
   return {
     type: "asset",
     key: spec.key,
-    ...normalizeCommon(spec.key, spec, spec.key),
+    ...common,
     checks: [...(spec.checks ?? [])],
+    backfill: spec.backfill === undefined ? undefined : { ...spec.backfill },
     config: spec.config,
     // The step validated ctx.config with this asset's schema, so it is a C.
     materialize: spec.materialize as (ctx: MaterializeContext) => Promise<MaterializeResult>,
   };
+}
+
+function validateBackfillPolicy(owner: string, policy: BackfillPolicy | undefined, common: NormalizedCommon): void {
+  if (policy === undefined) return;
+  const { maxPartitionsPerRun: n, partitionColumn } = policy;
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new DefinitionError(`backfill.maxPartitionsPerRun of "${owner}" is ${String(n)}; expected an integer from 1 to 1000.`);
+  if (typeof partitionColumn !== "string" || partitionColumn.length === 0) {
+    throw new DefinitionError(`backfill.partitionColumn of "${owner}" is missing.`, { hint: "Name the output column that holds each row's partition key, so a range's result can be split per partition." });
+  }
+  if (common.partitions === undefined) throw new DefinitionError(`"${owner}" declares a backfill policy but is unpartitioned.`, { hint: "A backfill policy groups partitions: drop it, or partition the asset." });
+  if (common.deps.some((dep) => dep.asset === owner)) {
+    throw new DefinitionError(`"${owner}" reads its own earlier partitions, so its partitions cannot be materialized together.`, { hint: "Drop the backfill policy: each partition needs the one before it published." });
+  }
 }
 
 export function defineMultiAsset<C = unknown>(spec: MultiAssetSpec<C>): MultiAssetDefinition {

@@ -49,8 +49,14 @@ export interface MaterializeContext<C = unknown> {
   config: C;
   /** The asset key (for a multi-asset step: the step name). */
   assetKey: string;
-  /** Undefined for unpartitioned assets. */
+  /** Undefined for unpartitioned assets; the first of `partitionKeys` when a backfill groups several. */
   partitionKey: string | undefined;
+  /**
+   * Every partition this step materializes: `[partitionKey]`, or the
+   * consecutive range a backfill grouped under the asset's backfill policy
+   * (then `timeWindow` spans them all). Empty for unpartitioned assets.
+   */
+  partitionKeys: string[];
   /** The partition's time window, for time partitions (and the time dimension of multi partitions). */
   timeWindow: TimeWindow | undefined;
   /** DuckDB, with each dependency registered as a view named after it (see AssetDep.as). */

@@ -25,6 +25,8 @@ export interface AssetPartitionPlan {
   nodeStep: number[];
   /** Per node: its partition's index, or -1. */
   nodePartition: number[];
+  /** Nodes that materialize a group of partitions (an asset's backfill policy): their partitions' indexes. */
+  nodeGroups: Record<number, number[]>;
   /** Per node: the indexes of the nodes it reads. */
   deps: number[][];
   /** Initial states (`kept` by the skip rule, `waiting` on a missing upstream), as `ReadySet` reads them. */
@@ -57,7 +59,9 @@ export function planAssetPartitions(request: AssetPartitionPlanRequest): AssetPa
   const nodeStep: number[] = [];
   const nodePartition: number[] = [];
   const deps: number[][] = [];
+  const nodeGroups: Record<number, number[]> = {};
   for (const step of plan.steps) {
+    if (step.partitions) nodeGroups[nodeStep.length] = step.partitions.map((key) => partitionIndex.get(key) ?? -1);
     if (!stepIndex.has(step.step)) stepIndex.set(step.step, stepIndex.size);
     nodeStep.push(stepIndex.get(step.step)!);
     nodePartition.push(step.partition === null ? -1 : (partitionIndex.get(step.partition) ?? -1));
@@ -89,17 +93,23 @@ export function planAssetPartitions(request: AssetPartitionPlanRequest): AssetPa
     partitions: [...request.partitions],
     nodeStep,
     nodePartition,
+    nodeGroups,
     deps,
     initial: encodeStates(plan.steps.length, marks),
     waitingOn,
   };
 }
 
-/** A node's step name and partition key. */
-export function planNode(plan: AssetPartitionPlan, node: number): { step: string; partition: string | null; id: string } {
+/** A node's step name and partition key (the first, for a group; `partitions` then lists them all). */
+export function planNode(plan: AssetPartitionPlan, node: number): { step: string; partition: string | null; partitions?: string[]; id: string } {
   const step = plan.steps[plan.nodeStep[node]!]!;
   const p = plan.nodePartition[node]!;
   const partition = p < 0 ? null : plan.partitions[p]!;
+  const group = plan.nodeGroups[node];
+  if (group) {
+    const partitions = group.map((i) => plan.partitions[i]!);
+    return { step, partition, partitions, id: `${step}[${partitions[0]}..${partitions[partitions.length - 1]}]` };
+  }
   return { step, partition, id: partition === null ? step : `${step}[${partition}]` };
 }
 
@@ -118,7 +128,7 @@ export function progressGrid(plan: AssetPartitionPlan, encoded: string): Progres
     if (p < 0) row.cells[0] = encoded[node]!;
     else {
       row.partitioned = true;
-      row.cells[p] = encoded[node]!;
+      for (const member of plan.nodeGroups[node] ?? [p]) row.cells[member] = encoded[node]!;
     }
   });
   return {

@@ -17,6 +17,8 @@ export interface PlanStep {
   step: string;
   assets: string[];
   partition: string | null;
+  /** A group of consecutive partitions materialized by one step (an asset's backfill policy); `partition` is the first. */
+  partitions?: string[];
   /** Ids of plan steps that must succeed first. */
   dependsOn: string[];
 }
@@ -211,4 +213,54 @@ export function restrictPlan(plan: ExecutionPlan, keep: ReadonlySet<string>, gra
     steps.push({ ...step, dependsOn });
   }
   return { steps, externalInputs: [...external.values()] };
+}
+
+/**
+ * Backfill policy: consecutive partitions (in `rangeOrder`) of a step whose
+ * asset declares `backfill.maxPartitionsPerRun` become one step over the
+ * group, id `<step>[<first>..<last>]`. It reads what any member read, and
+ * whatever read a member reads the group. The asset graph is acyclic and a
+ * grouped asset has no self-dependency, so grouping makes no cycle.
+ */
+export function groupPartitionRuns(plan: ExecutionPlan, graph: AssetGraph, rangeOrder: readonly string[]): ExecutionPlan {
+  const rank = new Map(rangeOrder.map((key, i) => [key, i]));
+  const groupOf = new Map<string, PlanStep>();
+  const byStep = new Map<string, PlanStep[]>();
+  for (const step of plan.steps) {
+    const definition = graph.step(step.step).definition;
+    const size = definition.type === "asset" ? definition.backfill?.maxPartitionsPerRun : undefined;
+    if (size === undefined || size < 2 || step.partition === null) continue;
+    byStep.set(step.step, [...(byStep.get(step.step) ?? []), step]);
+  }
+  for (const [name, members] of byStep) {
+    const definition = graph.step(name).definition;
+    const size = definition.type === "asset" ? definition.backfill!.maxPartitionsPerRun : 1;
+    members.sort((a, b) => (rank.get(a.partition!) ?? 0) - (rank.get(b.partition!) ?? 0));
+    for (let i = 0; i < members.length; ) {
+      // Consecutive in the range: a gap (a partition not in the plan) starts a new group.
+      const chunk = [members[i]!];
+      while (chunk.length < size && i + chunk.length < members.length && rank.get(members[i + chunk.length]!.partition!)! === rank.get(chunk[chunk.length - 1]!.partition!)! + 1) chunk.push(members[i + chunk.length]!);
+      i += chunk.length;
+      if (chunk.length === 1) continue;
+      const partitions = chunk.map((m) => m.partition!);
+      const group: PlanStep = { id: `${name}[${partitions[0]}..${partitions[partitions.length - 1]}]`, step: name, assets: chunk[0]!.assets, partition: partitions[0]!, partitions, dependsOn: [] };
+      for (const member of chunk) groupOf.set(member.id, group);
+    }
+  }
+  if (groupOf.size === 0) return plan;
+  const rename = (id: string): string => groupOf.get(id)?.id ?? id;
+  const steps: PlanStep[] = [];
+  for (const step of plan.steps) {
+    const group = groupOf.get(step.id);
+    const target = group ?? step;
+    // A group gathers its members' (renamed) dependencies; any other step has its own, renamed.
+    const deps = new Set(group ? target.dependsOn : []);
+    for (const dep of step.dependsOn) if (rename(dep) !== target.id) deps.add(rename(dep));
+    if (group) {
+      group.dependsOn = [...deps].sort();
+      if (group.partitions![0] === step.partition) steps.push(group);
+    } else steps.push({ ...step, dependsOn: [...deps].sort() });
+  }
+  const externalInputs = plan.externalInputs.map((e) => ({ ...e, neededBy: [...new Set(e.neededBy.map(rename))] }));
+  return { steps, externalInputs };
 }

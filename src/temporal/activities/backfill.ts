@@ -8,7 +8,7 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
-import { buildPlan, planAssetPartitions, PlanningError, restrictPlan, stepInstanceId, type Definitions, type NodeDataStatus, type PartitionKeyContext, type PlanStep } from "../../core";
+import { buildPlan, groupPartitionRuns, planAssetPartitions, PlanningError, restrictPlan, stepInstanceId, type Definitions, type NodeDataStatus, type PartitionKeyContext, type PlanStep } from "../../core";
 import { assetStatuses, partitionContext, selectionKeys, validateRunConfig, type ExecutionEnvironment } from "../../execution";
 import type { BackfillInput, BackfillPlan } from "../backfill-shared";
 import type { RunSummary } from "../shared";
@@ -48,7 +48,10 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
     async planBackfill(input: BackfillInput): Promise<BackfillPlan> {
       try {
         const context = await partitionContext(definitions, env.catalog);
-        const { assets, partitions, executionPlan } = input.nodes ? planOfNodes(definitions, input.nodes, context) : planOfRange(definitions, input, context);
+        const planned = input.nodes ? planOfNodes(definitions, input.nodes, context) : planOfRange(definitions, input, context);
+        const { assets, partitions } = planned;
+        // Assets with a backfill policy materialize consecutive partitions together.
+        const executionPlan = groupPartitionRuns(planned.executionPlan, definitions.graph, partitions);
         const stepNames = [...new Set(executionPlan.steps.map((s) => s.step))];
         validateRunConfig(definitions, stepNames, input.config);
 
@@ -68,7 +71,9 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
             const worst = byNode.get(id);
             if (worst === undefined || RANK[row.status.status] < RANK[worst]) byNode.set(id, row.status.status);
           }
-          statusOf = (step) => byNode.get(`${step.step}\u0000${step.partition ?? ""}`) ?? "missing";
+          const statusOfMember = (step: string, partition: string | null): NodeDataStatus => byNode.get(`${step}\u0000${partition ?? ""}`) ?? "missing";
+          // A group is kept only when every member is.
+          statusOf = (step) => (step.partitions ?? [step.partition]).map((p) => statusOfMember(step.step, p)).reduce((worst, s) => (RANK[s] < RANK[worst] ? s : worst), "fresh" as NodeDataStatus);
         }
         const plan = planAssetPartitions({ plan: executionPlan, partitions, skip, ...(statusOf ? { statusOf } : {}), missingInputs });
         const job = input.job !== undefined ? definitions.job(input.job) : undefined;

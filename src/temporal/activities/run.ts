@@ -37,7 +37,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
       }
     },
 
-    async executeStep(request: { runId: string; step: string; partition: string | null; config?: unknown }): Promise<StepSummary> {
+    async executeStep(request: { runId: string; step: string; partition: string | null; partitions?: string[]; config?: unknown }): Promise<StepSummary> {
       const context = Context.current();
       const started = Date.now();
       // Heartbeat on a timer: long DuckDB work stays visibly alive, and cancellation reaches us.
@@ -55,7 +55,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
           ...(outcome.status === "published" ? await planStepRecoveredAlert(alerts, request.step, request.partition, request.runId) : []),
         ];
         return {
-          id: request.partition === null ? request.step : `${request.step}[${request.partition}]`,
+          id: request.partitions && request.partitions.length > 1 ? `${request.step}[${request.partitions[0]}..${request.partitions[request.partitions.length - 1]}]` : request.partition === null ? request.step : `${request.step}[${request.partition}]`,
           step: request.step,
           partition: request.partition,
           status: outcome.status,

@@ -79,8 +79,8 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
       const node = ready.take()!;
       startedHere++;
       running++;
-      const { step, partition, id } = planNode(plan, node);
-      runStep({ id, step, partition, options: plan.options[step], config: input.config?.[step], pageOnFailure: true })
+      const { step, partition, partitions, id } = planNode(plan, node);
+      runStep({ id, step, partition, ...(partitions ? { partitions } : {}), options: plan.options[step], config: input.config?.[step], pageOnFailure: true })
         .then(
           (summary) => {
             current.finished++;

@@ -28,6 +28,8 @@ export interface StepRequest {
   id: string;
   step: string;
   partition: string | null;
+  /** A group of partitions materialized together (an asset's backfill policy). */
+  partitions?: string[];
   options: StepActivityOptions | undefined;
   config?: unknown;
   /** Page on a failed step right away (a backfill), or leave it to the caller (a run pages once it ends). */
@@ -48,7 +50,13 @@ export async function runStep(request: StepRequest): Promise<StepSummary> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      const summary = await executeStep({ runId: workflowInfo().workflowId, step: request.step, partition: request.partition, ...(request.config !== undefined ? { config: request.config } : {}) });
+      const summary = await executeStep({
+        runId: workflowInfo().workflowId,
+        step: request.step,
+        partition: request.partition,
+        ...(request.partitions ? { partitions: request.partitions } : {}),
+        ...(request.config !== undefined ? { config: request.config } : {}),
+      });
       if (summary.alerts) await sendPlannedAlerts(summary.alerts, `${workflowInfo().runId}:${request.id}`);
       return summary;
     } catch (error) {
