@@ -14,8 +14,8 @@
  *   the working tree has them; no dist/, no .materia/; node_modules linked),
  *   so an edit or a build made while the walk runs reaches neither its
  *   `materia dev` watcher nor its workers' workflow bundle;
- * - `npx materia …` and `npm run materia -- …` are this checkout's CLI from
- *   source (tsx, "materia" resolving to src/), so nothing needs a build;
+ * - `npx materia …` is this checkout's CLI from source (tsx, "materia"
+ *   resolving to src/), as `npm run materia -- …` is by its own script;
  * - in the checkout, `npm start [-- args]` is `materia demo [args]` from
  *   source (what the script runs, without its build), `npm install` is a
  *   no-op (the walk runs on this checkout's install) and `npm test` is
@@ -122,7 +122,6 @@ npx() {
 npm() {
   if [ "$(pwd -P)" = "$MATERIA_WALK_ROOT" ]; then
     case "$1" in
-      run) if [ "$2" = materia ]; then shift 2; [ "$1" = -- ] && shift; __materia "$@"; return; fi ;;
       start) shift; [ "$1" = -- ] && shift; __materia demo "$@"; return ;;
       install) if [ $# -eq 1 ]; then echo "readme walk: npm install: this checkout is installed already"; return 0; fi ;;
       test) echo "readme walk: npm test: skipped (the suite this walk is part of)"; return 0 ;;
