@@ -170,6 +170,10 @@ describe("the asset UI in a browser", () => {
     await Promise.all([page.waitForURL(/started=/), page.click("[data-testid=materialize-submit]")]);
     const started = await page.textContent("[data-testid=started-run]");
     expect(started).toMatch(/^materia-run:sel-[0-9a-z]+:2024-05$/);
+    // The Temporal Web UI's list says what the run is.
+    const description = await harness.client.workflow.getHandle(started!).describe();
+    expect(await description.staticSummary()).toBe("+key:shop/revenue · 2024-05 · 2 assets");
+    expect(await description.staticDetails()).toContain("**started by**: materia ui");
     // The matrix refreshes itself (htmx polling): wait for the cell to turn fresh in this same page.
     await page.waitForSelector('.row[data-asset="shop/revenue"] i[data-p="2024-05"].s-fresh', { timeout: 120_000 });
 
@@ -189,6 +193,8 @@ describe("the asset UI in a browser", () => {
     await Promise.all([page.waitForURL(/\/backfill\?id=materia-backfill/), page.click("[data-testid=backfill-form] button[type=submit]")]);
     // The fragment polls the progress query until the workflow closes.
     await page.waitForSelector('#backfill[data-status="COMPLETED"]', { timeout: 180_000 });
+    const backfillId = new URL(page.url()).searchParams.get("id")!;
+    expect(await (await harness.client.workflow.getHandle(backfillId).describe()).staticSummary()).toBe("backfill key:shop/orders+ · 2024-04..2024-05 · 2 assets");
     expect(await page.textContent("[data-testid=backfill-counts]")).toMatch(/\b2 done\b.*\b2 skipped\b/);
     await screenshot(page, "ui-backfill.png");
     await page.goto(`${ui.url}/asset?key=shop/revenue`);

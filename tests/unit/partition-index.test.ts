@@ -82,6 +82,35 @@ describe("partition index", () => {
     expect(snapshot.entries.get(keys[7]!)?.version?.runId).toBe(`run-${keys[7]}`);
   });
 
+  test("a writer so slow that its next generation came and went writes again instead of losing its entry", async () => {
+    const { root } = lake();
+    const fast = new PartitionIndex(new LocalObjectStore(root));
+    await fast.recordPublished(manifest("a", "p0", "2025-01-01T00:00:00.000Z"));
+    // The slow writer has read generation 0 and is held just before creating generation 1.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reachedCreate!: () => void;
+    const atCreate = new Promise<void>((resolve) => (reachedCreate = resolve));
+    const slowStore = new LocalObjectStore(root);
+    const create = slowStore.createIfAbsent.bind(slowStore);
+    let first = true;
+    slowStore.createIfAbsent = async (key, data) => {
+      if (first) {
+        first = false;
+        reachedCreate();
+        await held;
+      }
+      return create(key, data);
+    };
+    const slow = new PartitionIndex(slowStore).recordPublished(manifest("a", "slow", "2025-01-01T00:00:00.000Z"));
+    await atCreate;
+    // Meanwhile the chain moves on and removes generation 1 behind it.
+    for (const key of ["p1", "p2", "p3", "p4"]) await fast.recordPublished(manifest("a", key, "2025-01-01T00:00:00.000Z"));
+    release();
+    await slow;
+    expect([...(await fast.read("a")).entries.keys()].sort()).toEqual(["p0", "p1", "p2", "p3", "p4", "slow"]);
+  });
+
   test("deltas fold into a base snapshot; old generations and bases are removed", async () => {
     const { store } = lake();
     const index = new PartitionIndex(store);

@@ -12,7 +12,9 @@
  * is a chain of generation objects `index/<asset>/=gen/<n>.json` (the highest
  * one is current), written with createIfAbsent: a writer reads generation n,
  * merges its entry and creates n+1; of two writers exactly one wins n+1, the
- * other reads again and retries. Old generations are deleted behind it.
+ * other reads again and retries. Old generations are deleted behind it; a
+ * writer so slow that its n+1 had already come and gone notices (its write
+ * is not in the current generation's lineage) and writes again.
  *
  * Cost: a generation holds only the recent entries (a delta) and names an
  * immutable base snapshot `index/<asset>/=base/<n>-<nonce>.json` with the rest.
@@ -66,6 +68,8 @@ interface GenerationDoc {
   base: string | null;
   /** Entries newer than the base, by entry id (see entryId). */
   entries: Record<string, PartitionIndexEntry>;
+  /** Ids of the writes this generation descends from, its own first (bounded): see commit(). */
+  lineage?: string[];
 }
 
 interface BaseDoc {
@@ -78,6 +82,8 @@ interface BaseDoc {
 export const COMPACT_AT = 256;
 const GENERATION_DIGITS = 10;
 const MAX_ATTEMPTS = 200;
+/** Writes a generation remembers descending from: far more than can land between a writer's read and its create. */
+const LINEAGE_KEPT = 256;
 
 export class PartitionIndexError extends MateriaError {
   constructor(message: string) {
@@ -257,15 +263,30 @@ export class PartitionIndex {
         base = `${basePrefix(asset)}${String(generation + 1).padStart(GENERATION_DIGITS, "0")}-${randomBytes(4).toString("hex")}.json`;
         await this.store.putBytes(base, JSON.stringify({ formatVersion: 1, asset, entries: Object.fromEntries(next.compacted) } satisfies BaseDoc), { contentType: "application/json" });
       } else deltaEntries = Object.fromEntries(next.delta);
-      const written: GenerationDoc = { formatVersion: 1, asset, base, entries: deltaEntries };
+      const id = randomBytes(6).toString("hex");
+      const written: GenerationDoc = { formatVersion: 1, asset, base, entries: deltaEntries, lineage: [id, ...(doc?.lineage ?? [])].slice(0, LINEAGE_KEPT) };
       if (await this.store.createIfAbsent(generationKey(asset, generation + 1), JSON.stringify(written))) {
-        await this.removeBehind(asset, generation + 1, [base, doc?.base ?? null]);
-        return;
+        // Generation n+1 may have existed and been removed behind a chain that has since moved on: then this
+        // create succeeded but nobody will read it. The chain's current generation names every write it
+        // descends from; if it does not name this one, the write is lost — do it again (merging is idempotent).
+        if (await this.inLineage(asset, id)) {
+          await this.removeBehind(asset, generation + 1, [base, doc?.base ?? null]);
+          return;
+        }
+        continue;
       }
       // Another writer took n+1: read it and merge again, after a short, random pause so two writers do not stay in step.
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * Math.min(50, 2 + attempt * 2))));
     }
     throw new PartitionIndexError(`Could not update the partition index of "${asset}": ${MAX_ATTEMPTS} concurrent writers won first.`);
+  }
+
+  private async inLineage(asset: string, id: string): Promise<boolean> {
+    for (;;) {
+      const current = await this.current(asset);
+      if (current === "gone") continue;
+      return current?.doc.lineage?.includes(id) === true;
+    }
   }
 
   /** The current generation; "gone" when it was replaced between the listing and the read. */
