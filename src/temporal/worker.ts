@@ -26,6 +26,7 @@ import { START_EMBEDDED_HINT } from "./connection";
 import { installTemporalRuntimeLogging } from "./runtime";
 
 export const WORKFLOW_BUNDLE_PATH = join(packageRoot(), "dist", "workflow-bundle.js");
+const RUNNING_COMPILED = __filename.endsWith(".js");
 
 export interface MateriaWorkerOptions {
   config: MateriaConfig;
@@ -65,8 +66,10 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
   // Backfills follow runs started by others, and alerts are queued per incident, through a client on the same server.
   const clientConnection = options.definitions || options.env ? await Connection.connect({ address, ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}) }) : undefined;
   const client = clientConnection ? new Client({ connection: clientConnection, namespace: config.temporal.namespace }) : undefined;
+  // The prebuilt bundle goes with compiled code (the package, the image). Run from source (tsx), the workflows
+  // are bundled from those same sources: a dist/ left by an earlier build would run older workflow code.
   const workflowSource: Pick<WorkerOptions, "workflowBundle" | "workflowsPath"> =
-    !options.bundleOnTheFly && existsSync(WORKFLOW_BUNDLE_PATH)
+    !options.bundleOnTheFly && RUNNING_COMPILED && existsSync(WORKFLOW_BUNDLE_PATH)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve("./workflows") };
   const worker = await Worker.create({
