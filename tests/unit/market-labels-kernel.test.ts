@@ -30,5 +30,12 @@ describe("the labels kernel on a generated month", () => {
       "SELECT count(*) AS rows, count(*) FILTER (WHERE prev_root > root OR (prev_root = root AND prev_ts >= ts)) AS unordered FROM (SELECT root, ts, lag(root) OVER () AS prev_root, lag(ts) OVER () AS prev_ts FROM data)",
     );
     expect(order).toEqual({ rows: BigInt(comparison.kernelRows), unordered: 0n });
+
+    // the same inputs give the same bytes (the data version): features from two root groups side by side, labels from the kernel
+    const versions = async () => Promise.all(["market/features", "market/labels"].map(async (asset) => (await h.env.catalog.readManifest(asset, MONTH))!.dataVersion));
+    const before = await versions();
+    const again = await materialize(h.definitions, { selection: "key:market/features or key:market/labels", partitions: [MONTH], env: h.env });
+    expect(again.steps.map((s) => s.status)).toEqual(["published", "published"]);
+    expect(await versions()).toEqual(before);
   });
 });
