@@ -11,6 +11,7 @@ import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_PARTITION } from "..
 import { SCHEDULE_ID_PREFIX } from "../temporal/schedules";
 import { sensorWorkflowId } from "../temporal/sensors";
 import type { UiContext } from "./context";
+import { readBackfillProgress, type BackfillGridView } from "./backfill-progress";
 import { runningId } from "./partition-states";
 
 export interface WorkflowRow {
@@ -76,6 +77,25 @@ export function runPartitionsOf(workflowId: string): { key: string } | { from: s
   return match[1] === "all" ? undefined : { key: match[1]! };
 }
 
+/** `asset\0partition` of every running cell of a backfill's grid (a step's row covers each of its assets). */
+export function runningInGrid(definitions: Definitions, grid: BackfillGridView): string[] {
+  const out: string[] = [];
+  for (const row of grid.rows) {
+    let keys: readonly string[];
+    try {
+      keys = definitions.graph.step(row.step).keys;
+    } catch {
+      keys = definitions.graph.has(row.step) ? [row.step] : [];
+    }
+    row.cells.forEach((cell, i) => {
+      if (cell !== "running") return;
+      const partition = row.partitioned ? (grid.partitions[i] ?? null) : null;
+      for (const key of keys) out.push(runningId(key, partition));
+    });
+  }
+  return out;
+}
+
 export class TemporalView {
   private running: { at: number; value: Promise<Set<string>> } | undefined;
 
@@ -113,6 +133,28 @@ export class TemporalView {
   }
 
   private async loadRunning(definitions: Definitions): Promise<Set<string>> {
+    const [runs, backfills] = await Promise.all([this.runningFromRuns(definitions), this.runningFromBackfills(definitions)]);
+    return new Set([...runs, ...backfills]);
+  }
+
+  /** A backfill runs its steps itself: its progress grid says which asset partitions are running now. */
+  private async runningFromBackfills(definitions: Definitions): Promise<Set<string>> {
+    const client = await this.ctx.temporal();
+    const { rows } = await this.list({ kind: "backfill" }, 100);
+    const result = new Set<string>();
+    if (!client) return result;
+    await Promise.all(
+      rows
+        .filter((row) => row.status === "RUNNING")
+        .map(async (row) => {
+          const progress = await readBackfillProgress(client, row.workflowId).catch(() => undefined);
+          if (progress?.grid) for (const id of runningInGrid(definitions, progress.grid)) result.add(id);
+        }),
+    );
+    return result;
+  }
+
+  private async runningFromRuns(definitions: Definitions): Promise<Set<string>> {
     const { rows } = await this.list({ kind: "run" }, 1000).then((r) => ({ ...r, rows: r.rows.filter((row) => row.status === "RUNNING") }));
     const result = new Set<string>();
     for (const row of rows) {

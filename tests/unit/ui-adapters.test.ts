@@ -7,7 +7,8 @@
 import { gridOf, progressView } from "../../src/ui/backfill-progress";
 import { escapeHtml, html } from "../../src/ui/html";
 import { assetState, countStates, stateOf } from "../../src/ui/partition-states";
-import { runPartitionsOf, visibilityQuery } from "../../src/ui/temporal-view";
+import { defineAsset, defineDefinitions, defineMultiAsset, monthlyPartitions } from "../../src/core";
+import { runningInGrid, runPartitionsOf, visibilityQuery } from "../../src/ui/temporal-view";
 
 describe("backfill progress adapter", () => {
   it("keeps the counts of an answer without a grid", () => {
@@ -35,6 +36,21 @@ describe("Temporal visibility", () => {
     expect(runPartitionsOf("materia-run:sel-abc:2025-01..2025-12(12)")).toEqual({ from: "2025-01", to: "2025-12" });
     expect(runPartitionsOf("materia-run:sel-abc:all")).toBeUndefined();
     expect(runPartitionsOf("materia-backfill:x")).toBeUndefined();
+  });
+});
+
+describe("running partitions of a backfill", () => {
+  it("maps the grid's running cells to asset partitions, a multi-asset step's row to each of its assets", () => {
+    const months = monthlyPartitions({ start: "2025-01", end: "2025-04" });
+    const definitions = defineDefinitions({
+      assets: [
+        defineAsset({ key: "a/raw", partitions: months, materialize: async () => "SELECT 1" }),
+        defineMultiAsset({ name: "split", partitions: months, outputs: [{ key: "a/x" }, { key: "a/y" }], deps: ["a/raw"], materialize: async () => ({ outputs: { "a/x": { query: "SELECT 1" }, "a/y": { query: "SELECT 1" } } }) }),
+        defineAsset({ key: "a/total", deps: ["a/x"], materialize: async () => "SELECT 1" }),
+      ],
+    });
+    const grid = gridOf({ partitions: ["2025-01", "2025-02", "2025-03"], rows: [{ step: "a/raw", partitioned: true, states: "dRR" }, { step: "split", partitioned: true, states: "dRp" }, { step: "a/total", partitioned: false, states: "R" }] })!;
+    expect(runningInGrid(definitions, grid).sort()).toEqual(["a/raw\u00002025-02", "a/raw\u00002025-03", "a/total\u0000", "a/x\u00002025-02", "a/y\u00002025-02"].sort());
   });
 });
 
