@@ -153,7 +153,7 @@ describe("the CLI's watchers", () => {
 
     await expectExit(backfill, 0, "the backfill watcher");
     expect(backfill.stderr()).toContain("reconnected to Temporal");
-    expect(backfill.stdout()).toMatch(/backfill succeeded: 2 done, 0 failed, 0 skipped of 2/);
+    expect(backfill.stdout()).toMatch(/backfill succeeded: 5 done, 0 failed, 0 kept, 0 not run, 0 waiting of 5 asset partitions \(2 partitions\)/);
 
     // `backfill status --json` prints JSON (the parent command's --json used to swallow it).
     const status = materia(["backfill", "status", id, "--json"], envFor("watchers-restart"));

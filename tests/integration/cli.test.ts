@@ -72,10 +72,10 @@ describe("the materia CLI: bad input gets a clear error and a non-zero exit", ()
     expect(result.stderr).toMatch(/reversed|after/);
   });
 
-  it("a window of zero partitions per run is refused before anything starts", () => {
-    const result = materia(["backfill", "--job", "market_monthly", "--from", "2025-01", "--to", "2025-03", "--partitions-per-run", "0"]);
+  it("a concurrency of zero steps is refused before anything starts", () => {
+    const result = materia(["backfill", "--job", "market_monthly", "--from", "2025-01", "--to", "2025-03", "--concurrency", "0"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--partitions-per-run must be a positive integer");
+    expect(result.stderr).toContain("--concurrency must be a positive integer");
   });
 
   it("a backfill id that does not exist", () => {

@@ -59,7 +59,7 @@ describe("MATERIA_LOG_LEVEL=debug logs the decisions", () => {
     expect(messages).toContain("lease: taken (released by run-1)");
   });
 
-  it("skip reasons of a --skip existing backfill, per partition", async () => {
+  it("skip reasons of a --skip existing backfill, per asset partition", async () => {
     const { log, lines } = debugLog();
     const home = mkdtempSync(join(tmpdir(), "materia-skip-debug-"));
     const env = createExecutionEnvironment(loadConfig({ readDotenv: false, env: { MATERIA_HOME: home, MATERIA_LOG_LEVEL: "debug" } }), log);
@@ -67,10 +67,10 @@ describe("MATERIA_LOG_LEVEL=debug logs the decisions", () => {
     try {
       expect((await materialize(definitions, { selection: "key:shop/orders", partitions: ["2024-01"], env })).status).toBe("succeeded");
       const plan = await createBackfillActivities(definitions, env, undefined).planBackfill({ selection: "key:shop/orders", from: "2024-01", to: "2024-02", skip: "existing" });
-      expect(plan).toMatchObject({ partitions: ["2024-02"], skipped: ["2024-01"] });
-      expect(lines().find((l) => l.partition === "2024-01" && l.msg.startsWith("backfill:"))?.msg).toBe("backfill: skipping 2024-01: every selected asset is published");
-      expect(lines().find((l) => l.partition === "2024-02" && l.msg.startsWith("backfill:"))).toMatchObject({ msg: "backfill: running 2024-02: shop/orders is missing", why: "never published" });
-      expect(lines().some((l) => l.msg.startsWith("backfill: planned one run per partition"))).toBe(true);
+      expect(plan).toMatchObject({ partitions: ["2024-01", "2024-02"], initial: "kp" });
+      expect(lines().find((l) => l.partition === "2024-01" && l.msg.startsWith("backfill:"))?.msg).toBe("backfill: keeping shop/orders[2024-01]: published");
+      expect(lines().find((l) => l.partition === "2024-02" && l.msg.startsWith("backfill:"))).toMatchObject({ msg: "backfill: running shop/orders[2024-02]: never published", status: "missing" });
+      expect(lines().find((l) => l.msg === "backfill: planned over asset partitions")).toMatchObject({ nodes: 2, kept: 1, waiting: 0 });
     } finally {
       await env.duckdbPool.close();
     }

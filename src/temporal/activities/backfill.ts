@@ -76,6 +76,7 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
           statusOf = (step) => (step.partitions ?? [step.partition]).map((p) => statusOfMember(step.step, p)).reduce((worst, s) => (RANK[s] < RANK[worst] ? s : worst), "fresh" as NodeDataStatus);
         }
         const plan = planAssetPartitions({ plan: executionPlan, partitions, skip, ...(statusOf ? { statusOf } : {}), missingInputs });
+        if (statusOf) logSkipDecisions(env, executionPlan.steps, plan.initial, statusOf, skip);
         const job = input.job !== undefined ? definitions.job(input.job) : undefined;
         env.log.debug(
           { job: input.job, selection: input.selection, assets, partitions: partitions.length, nodes: plan.nodeStep.length, kept: [...plan.initial].filter((c) => c === "k").length, waiting: Object.keys(plan.waitingOn).length },
@@ -106,6 +107,16 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
       }
     },
   };
+}
+
+/** Debug lines: why the skip rule kept or ran each asset partition (the first 500). */
+function logSkipDecisions(env: ExecutionEnvironment, steps: PlanStep[], initial: string, statusOf: (step: PlanStep) => NodeDataStatus, skip: string): void {
+  steps.slice(0, 500).forEach((step, node) => {
+    const status = statusOf(step);
+    const kept = initial[node] === "k";
+    const why = kept ? (skip === "fresh" ? "fresh" : "published") : initial[node] === "w" ? "waiting on a missing upstream" : status === "missing" ? "never published" : skip === "fresh" && status === "stale" ? "stale" : "something it reads runs in this backfill";
+    env.log.debug({ step: step.step, partition: step.partition, status, skip }, `backfill: ${kept ? "keeping" : "running"} ${step.id}: ${why}`);
+  });
 }
 
 export type BackfillActivities = ReturnType<typeof createBackfillActivities>;
