@@ -20,6 +20,7 @@ import { startUi, type RunningUi } from "../../src/ui";
 import { createLogger } from "../../src/utils/logger";
 import { launchBrowser, screenshot } from "../support/browser";
 import { startHarness, type Harness } from "../support/temporal-harness";
+import { testConfig } from "../support/test-config";
 import { waitFor } from "../support/wait";
 
 const MONTHS = monthlyPartitions({ start: "2024-01", end: "2024-07" });
@@ -230,6 +231,22 @@ describe("the asset UI in a browser", () => {
     // Back at the version revenue was made from: fresh again.
     await page.goto(`${ui.url}/partition?asset=shop/revenue&key=2024-01`);
     expect(await page.textContent("[data-testid=partition-state]")).toBe("fresh");
+  });
+
+  it("sends no setting's secret value to the page", async () => {
+    const secrets = { MATERIA_SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T0/B0/uiSecretSlack42", MATERIA_WEBHOOK_URL: "https://ops.example.com/uiSecretHook42", MATERIA_WEBHOOK_SECRET: "uiSecretSharedSecret42", TEMPORAL_API_KEY: "uiSecretApiKey42" };
+    const config = testConfig(secrets);
+    const secretUi = await startUi(config, createLogger({ level: "silent", format: "json" }), { port: 0, host: "127.0.0.1", definitions: () => definitions, store: harness.env.store, temporal: async () => harness.client });
+    try {
+      const pages = ["/", "/asset?key=shop/orders", "/partition?asset=shop/orders&key=2024-01", `/partition?asset=shop/orders&key=${BAD_MONTH}`, "/checks", "/runs", "/automation", "/static/ui.js"];
+      for (const path of pages) {
+        const body = await (await fetch(`${secretUi.url}${path}`)).text();
+        for (const value of Object.values(secrets)) expect(body).not.toContain(value);
+        expect(body).not.toContain("uiSecret");
+      }
+    } finally {
+      await secretUi.close();
+    }
   });
 
   it("refuses an action without the page's token or from another origin", async () => {
