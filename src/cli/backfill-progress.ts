@@ -51,6 +51,21 @@ export function describeProgress(progress: BackfillProgress): string {
   return progress.paused ? `${counts} (paused: running steps finish, no new ones start; resume to continue)` : `${counts}; ETA ${etaText(progress)}`;
 }
 
+/**
+ * The per-node grid as text: one line per step, one character per partition
+ * (see the README's legend), the partitions' first and last keys above.
+ * Wide ranges are folded into lines of `width` characters.
+ */
+export function gridLines(grid: ProgressGrid, width = 72): string[] {
+  const name = Math.max(...grid.rows.map((r) => r.step.length), 4);
+  const lines = [`${"".padEnd(name)}  ${grid.partitions[0] ?? ""} … ${grid.partitions[grid.partitions.length - 1] ?? ""}  (d done · R running · p pending · f failed · b blocked · k kept · s not run · w waiting)`];
+  for (const row of grid.rows) {
+    const states = row.states;
+    for (let i = 0; i < Math.max(states.length, 1); i += width) lines.push(`${(i === 0 ? row.step : "").padEnd(name)}  ${states.slice(i, i + width)}`);
+  }
+  return lines;
+}
+
 export function isBackfillSummary(value: unknown): value is BackfillSummary {
   return typeof value === "object" && value !== null && "status" in value && "total" in value && "failures" in value && Array.isArray(value.failures);
 }

@@ -1,4 +1,4 @@
-import { barPayload, describeProgress, etaText, finalBarPayload } from "../../src/cli/backfill-progress";
+import { barPayload, describeProgress, etaText, finalBarPayload, gridLines } from "../../src/cli/backfill-progress";
 import { jobRows } from "../../src/cli/commands/jobs";
 import { syncSummary } from "../../src/cli/commands/sensors";
 import { buildProgram } from "../../src/cli/main";
@@ -105,5 +105,16 @@ describe("names typed on the command line: unknown is bad usage (exit 2)", () =>
     expect(exitCodeOf(() => requirePartitions(definitions, assets, []))).toBe(EXIT.usage);
     expect(() => requirePartitions(definitions, assets, [])).toThrow(/is partitioned but no partition was given/);
     expect(exitCodeOf(() => requirePartitions(definitions, assets, ["2024-01"]))).toBe(EXIT.ok);
+  });
+});
+
+describe("backfill status draws the per-node grid", () => {
+  it("one line per step, one character per partition, folded when wide", () => {
+    const lines = gridLines({ partitions: ["2025-01", "2025-02", "2025-03"], rows: [{ step: "m/bars", partitioned: true, states: "ddR" }, { step: "m/total", partitioned: false, states: "p" }] });
+    expect(lines[0]).toContain("2025-01 … 2025-03");
+    expect(lines.slice(1)).toEqual(["m/bars   ddR", "m/total  p"]);
+    const wide = gridLines({ partitions: Array.from({ length: 100 }, (_, i) => String(i)), rows: [{ step: "x", partitioned: true, states: "d".repeat(100) }] }, 40);
+    expect(wide.slice(1).map((l) => l.slice(6).length)).toEqual([40, 40, 20]);
+    expect(wide[1]!.startsWith("x ")).toBe(true);
   });
 });

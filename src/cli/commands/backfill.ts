@@ -8,7 +8,7 @@ import { cliDefinitions } from "../definitions";
 import { backfillProgressQuery, pauseBackfillSignal, resumeBackfillSignal, type BackfillSummary, type SkipMode } from "../../temporal/backfill-shared";
 import { withTemporalClient } from "../../temporal/connection";
 import { RuntimeError } from "../../utils/errors";
-import { describeProgress, followBackfill, startBackfill } from "../backfill-progress";
+import { describeProgress, followBackfill, gridLines, startBackfill } from "../backfill-progress";
 import { formatFailures } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson } from "../table";
@@ -111,10 +111,11 @@ export function registerBackfill(program: Command): void {
         if (options.json) return printJson({ id, status, progress });
         console.log(`${id}: ${status}`);
         if (progress) console.log(`  ${describeProgress(progress)}`);
+        if (progress?.grid) for (const line of gridLines(progress.grid)) console.log(`  ${line}`);
       });
     });
   for (const [name, signal, verb] of [
-    ["pause", pauseBackfillSignal, "paused (running partitions finish; no new ones start)"],
+    ["pause", pauseBackfillSignal, "paused (running steps finish; no new ones start)"],
     ["resume", resumeBackfillSignal, "resumed"],
   ] as const) {
     backfill
@@ -129,7 +130,7 @@ export function registerBackfill(program: Command): void {
   }
   backfill
     .command("cancel <id>")
-    .description("Cancel a backfill and its running partition runs")
+    .description("Cancel a backfill and its running steps")
     .action(async (id: string) =>
       withClient(async (client) => {
         await (await existingBackfill(client, id)).cancel();
