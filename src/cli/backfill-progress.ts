@@ -5,6 +5,7 @@
  */
 import { SingleBar, Presets } from "cli-progress";
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from "@temporalio/client";
+import type { ProgressGrid } from "../core";
 import { backfillProgressQuery, type BackfillInput, type BackfillProgress, type BackfillSummary } from "../temporal/backfill-shared";
 import { startBackfillWorkflow, type StartContext } from "../temporal/client";
 import type { backfillWorkflow } from "../temporal/workflows";
