@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as Dagre from "@dagrejs/dagre" with { "resolution-mode": "import" };
-import { SelectionError, selectAssets, type Definitions } from "../../core";
+import { KINDS, SelectionError, selectAssets, type Definitions } from "../../core";
 import { STATE_COLOURS } from "../assets";
 import { assetHref, html, query, raw, type Html } from "../html";
 import { assetState, countStates, type PartitionState, type StateCounts } from "../partition-states";
@@ -137,7 +137,7 @@ export async function graphPage(services: UiServices, selection: string): Promis
 <form method="get" action="/" class="filter">
 <input type="text" name="select" size="60" value="${selection}" placeholder="selection, e.g. group:market or +key:ttb/facts" data-testid="select-input">
 <button type="submit">Filter</button> <a href="/">all</a>
-<span class="muted">· ${quick.map((q) => html`<a href="/${query({ select: q })}">${q}</a> `)}· kinds: <a href="/${query({ select: "kind:source" })}">kind:source</a></span>
+<span class="muted">· ${quick.map((q) => html`<a href="/${query({ select: q })}">${q}</a> `)}· ${KINDS.map((k) => html`<a href="/${query({ select: `kind:${k}` })}">kind:${k}</a> `)}</span>
 </form>
 <p class="legend">${Object.entries(STATE_COLOURS).map(([s, c]) => html`<span><i style="background:${c}"></i>${s}</span>`)}</p>
 ${await graphFragment(services, selection)}
