@@ -20,7 +20,7 @@ import { startUi, type RunningUi } from "../../src/ui";
 import { createLogger } from "../../src/utils/logger";
 import { launchBrowser, screenshot } from "../support/browser";
 import { startHarness, type Harness } from "../support/temporal-harness";
-import { testConfig } from "../support/test-config";
+import { requireEnv, testConfig } from "../support/test-config";
 import { waitFor } from "../support/wait";
 
 const MONTHS = monthlyPartitions({ start: "2024-01", end: "2024-07" });
@@ -177,6 +177,12 @@ describe("the asset UI in a browser", () => {
     expect(await description.staticDetails()).toContain("**started by**: materia ui");
     // The matrix refreshes itself (htmx polling): wait for the cell to turn fresh in this same page.
     await page.waitForSelector('.row[data-asset="shop/revenue"] i[data-p="2024-05"].s-fresh', { timeout: 120_000 });
+
+    // The Temporal Web UI's own page of the run says what it is (its screenshot for the README).
+    await page.goto(`${requireEnv("MATERIA_TEST_TEMPORAL_UI_URL")}/namespaces/default/workflows/${encodeURIComponent(started!)}`);
+    await page.waitForSelector("text=+key:shop/revenue · 2024-05 · 2 assets", { timeout: 60_000 });
+    await page.click("text=User Metadata").catch(() => undefined);
+    await screenshot(page, "temporal-run-summary.png");
 
     await page.goto(`${ui.url}/runs`);
     await waitFor("the run in the runs list", async () => {
