@@ -107,6 +107,25 @@ describe("kernel transforms", () => {
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 5000 }, (_, i) => 4999 - i));
   });
 
+  it("lets select read the output twice (each scan from its first row)", async () => {
+    lake = temporaryLake();
+    const paired = defineAsset({
+      key: "demo/paired",
+      deps: ["demo/prices"],
+      materialize: async () => ({
+        kernel: {
+          input: "SELECT id FROM prices ORDER BY id",
+          run: ({ columns }) => ({ id: columns.id! }),
+          select: (output) => `SELECT a.id, b.id AS next_id FROM ${output} a JOIN ${output} b ON b.id = a.id + 1 ORDER BY a.id`,
+        },
+      }),
+    });
+    await materialize(defineDefinitions({ assets: [prices, paired] }), { lake });
+    const rows = await lake.rows<{ id: number; next_id: number }>("demo/paired");
+    expect(rows).toHaveLength(4999);
+    expect(rows.every((r) => r.next_id === r.id + 1)).toBe(true);
+  });
+
   it("blocks on a failing check of the kernel's output, as for SQL", async () => {
     lake = temporaryLake();
     const rising = defineAsset({

@@ -278,7 +278,6 @@ export function scanColumns(connection: DuckDBConnection, name: string, output: 
   let { plans, length } = planOutputs(output);
   const chunkRows = bindings.vector_size();
   const mask = new Uint32Array(Math.ceil(chunkRows / 32));
-  let next = 0;
   const scan = DuckDBTableFunction.create({
     name,
     bindFunction: (info) => {
@@ -286,11 +285,13 @@ export function scanColumns(connection: DuckDBConnection, name: string, output: 
       info.setCardinality(length, true);
     },
     initFunction: (info) => {
-      // one thread: rows leave in the arrays' order
+      // one thread: rows leave in the arrays' order; each scan (a query may read the relation twice) has its own position
       info.setMaxThreads(1);
-      next = 0;
+      info.setInitData({ next: 0 });
     },
-    mainFunction: (_info, chunk) => {
+    mainFunction: (info, chunk) => {
+      const position = info.initData as { next: number };
+      const next = position.next;
       const rows = Math.min(chunkRows, length - next);
       chunk.rowCount = rows;
       if (rows === 0) return;
@@ -303,7 +304,7 @@ export function scanColumns(connection: DuckDBConnection, name: string, output: 
           bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, Math.ceil(rows / 64) * 8);
         }
       }
-      next += rows;
+      position.next = next + rows;
     },
   });
   connection.registerTableFunction(scan);

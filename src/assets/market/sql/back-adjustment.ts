@@ -9,16 +9,22 @@
  * another root's — and a bar before a root's first roll is scaled by exactly
  * 1. Each bar then picks its root's latest roll at or before it with a
  * hash join whose build side is that handful of rows, before the one sort.
- * Because the running sum over the same rolls is the same double wherever
- * the series starts, features recomputed on truncated data equal the
+ * The sum is exact (24 decimal places, far finer than a double's ~1e-17 at
+ * these magnitudes), so the running sum over the same rolls is the same
+ * double wherever the series starts and however many rolls the window
+ * holds, features recomputed on truncated data equal the
  * published ones bit for bit (the no-look-ahead check relies on it).
  */
+
+/** Log roll ratios (|x| < 1) to 24 decimal places: an exact sum of any number of them. */
+const EXACT_LOG_SUM = "DECIMAL(38, 24)";
 
 /** CTE `roll_adjustments`: per root and roll, Σ log ratios of the root's rolls up to it, and the next roll's ts. */
 export function rollAdjustments(source: string): string {
   return `roll_adjustments AS (
   SELECT root, ts AS roll_ts,
-         sum(ln(roll_ratio)) OVER (PARTITION BY root ORDER BY ts ROWS UNBOUNDED PRECEDING) AS log_rolls,
+         -- summed exactly (fixed-point decimals): the same rolls give the same double in whatever order a window adds them
+         sum(ln(roll_ratio)::${EXACT_LOG_SUM}) OVER (PARTITION BY root ORDER BY ts ROWS UNBOUNDED PRECEDING)::DOUBLE AS log_rolls,
          lead(ts) OVER (PARTITION BY root ORDER BY ts) AS next_roll_ts
   FROM ${source} WHERE roll_ratio IS NOT NULL
 )`;
