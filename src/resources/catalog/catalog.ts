@@ -112,7 +112,8 @@ export class Catalog {
   /** Check results of the latest evaluation, published or not. */
   async recordCheckResults(asset: string, partition: string | null, results: CheckResult[]): Promise<void> {
     await this.store.putJson(checksKey(asset, partition), { asset, partition, results });
-    await this.index.recordChecks(asset, partition, results);
+    // A passing evaluation is followed by the publish, whose index update carries it: one index write per step, not two.
+    if (results.some((r) => !r.passed)) await this.index.recordChecks(asset, partition, results);
   }
 
   async readCheckResults(asset: string, partition: string | null): Promise<CheckResult[]> {
