@@ -106,6 +106,14 @@ describe("the asset UI in a browser", () => {
       expect(new Set(groups)).toEqual(new Set(keys.map((k) => shipped.graph.node(k).group)));
       await screenshot(page, "ui-graph.png");
 
+      // Schedules and sensors, with their state in Temporal (not synced here).
+      await page.goto(`${shippedUi.url}/automation`);
+      const schedules = await page.textContent("[data-testid=schedules]");
+      for (const name of shipped.schedules.keys()) expect(schedules).toContain(name);
+      expect(schedules).toContain("not synced");
+      const sensors = await page.textContent("[data-testid=sensors]");
+      for (const name of shipped.sensors.keys()) expect(sensors).toContain(name);
+
       // A bad selection shows the parser's message with its caret, in the page.
       await page.goto(`${shippedUi.url}/?select=${encodeURIComponent("group:market and (")}`);
       const error = await page.textContent("[data-testid=selection-error]");
