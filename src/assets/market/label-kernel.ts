@@ -162,12 +162,105 @@ function concurrencyWeights(bars: LabelBars, r: Float64Array, held: Int32Array, 
   }
 }
 
-/** The kernel: the month's labels, in g order, one row per in-month bar. */
-export function labelKernel(input: KernelInput): KernelOutput {
-  const g = column(input, "g", Int32Array);
-  for (let i = 1; i < input.length; i++) {
+/** Refuse bars that do not arrive numbered 1, 2, 3, … (the touch search reads neighbours by position). */
+function assertInOrder(g: Int32Array): void {
+  for (let i = 1; i < g.length; i++) {
     if (g[i] !== g[i - 1]! + 1) throw new MaterializeError(`The labels kernel read bars out of g order (row ${i}: g ${g[i - 1]} then ${g[i]}).`, { hint: "Its input query must end with ORDER BY g." });
   }
+}
+
+/** Positions of the month's bars: the rows output. */
+function monthRows(inMonth: Uint8Array): Int32Array {
+  let n = 0;
+  for (let t = 0; t < inMonth.length; t++) n += inMonth[t]!;
+  const rows = new Int32Array(n);
+  for (let t = 0, i = 0; t < inMonth.length; t++) if (inMonth[t] === 1) rows[i++] = t;
+  return rows;
+}
+
+/** values[rows[i]] for each i (Int32). */
+function gatherInt32(values: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
+}
+
+/** Timestamps at `at[i]` (or at rows[i] + offsets[i]), copied as pairs of 32-bit words: no BigInt per value. */
+function gatherTimestamps(ts32: Int32Array, rows: Int32Array, offsets?: Int32Array): BigInt64Array {
+  const out = new BigInt64Array(rows.length);
+  const out32 = new Int32Array(out.buffer);
+  for (let i = 0; i < rows.length; i++) {
+    const t = rows[i]! + (offsets ? offsets[rows[i]!]! : 0);
+    out32[2 * i] = ts32[2 * t]!;
+    out32[2 * i + 1] = ts32[2 * t + 1]!;
+  }
+  return out;
+}
+
+/** Mean of |Σ r_u / c_u| over the month's complete labels, summed in g order (the same bytes every run). */
+function monthMean(rows: Int32Array, held: Int32Array, attributed: Float64Array): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const t = rows[i]!;
+    if (held[t]! > 0) {
+      sum += attributed[t]!;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : 0;
+}
+
+interface SpanColumns {
+  complete: Uint8Array;
+  t1: BigInt64Array;
+  logRatio: Float64Array;
+  uniqueness: Float64Array;
+  weight: Float64Array;
+}
+
+/** What a span's modes share, per month row: completeness, end bar, log ratio of adjusted closes, uniqueness, weight. */
+function spanColumns(rows: Int32Array, held: Int32Array, ts32: Int32Array, adjustedClose: Float64Array, uniqueness: Float64Array, attributed: Float64Array): SpanColumns {
+  const n = rows.length;
+  const mean = monthMean(rows, held, attributed);
+  const complete = new Uint8Array(n);
+  const logRatio = new Float64Array(n);
+  const unique = new Float64Array(n);
+  const weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = rows[i]!;
+    const until = held[t]!;
+    if (until === 0) {
+      logRatio[i] = unique[i] = weight[i] = NaN;
+      continue;
+    }
+    complete[i] = 1;
+    logRatio[i] = Math.log(adjustedClose[t + until]! / adjustedClose[t]!);
+    unique[i] = uniqueness[t]!;
+    weight[i] = mean === 0 ? NaN : attributed[t]! / mean;
+  }
+  return { complete, t1: gatherTimestamps(ts32, rows, held), logRatio, uniqueness: unique, weight };
+}
+
+/** A mode's labels: 0 when neither barrier was touched, −1 when its stop was (alone or with the other), else +1. */
+function modeLabels(rows: Int32Array, touched: Uint8Array, stop: number): Int8Array {
+  const label = new Int8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const which = touched[rows[i]!]!;
+    label[i] = which === 0 ? 0 : (which & stop) !== 0 ? -1 : 1;
+  }
+  return label;
+}
+
+function negated(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = -values[i]!;
+  return out;
+}
+
+/** The kernel: the month's labels, in g order, one row per in-month bar. */
+export function labelKernel(input: KernelInput): KernelOutput {
+  assertInOrder(column(input, "g", Int32Array));
   const bars: LabelBars = {
     length: input.length,
     rootId: column(input, "root_id", Int32Array),
@@ -178,30 +271,15 @@ export function labelKernel(input: KernelInput): KernelOutput {
     logLow: column(input, "log_low", Float64Array),
   };
   const ts = column(input, "ts", BigInt64Array);
-  const inMonth = column(input, "in_month", Uint8Array);
+  const ts32 = new Int32Array(ts.buffer, ts.byteOffset, 2 * ts.length);
   const adjustedClose = column(input, "adjusted_close", Float64Array);
   const r = column(input, "r", Float64Array);
+  const rows = monthRows(column(input, "in_month", Uint8Array));
 
-  // the month's bars: the rows output
-  let n = 0;
-  for (let t = 0; t < input.length; t++) n += inMonth[t]!;
-  const rows = new Int32Array(n);
-  for (let t = 0, i = 0; t < input.length; t++) if (inMonth[t] === 1) rows[i++] = t;
-  const rootIds = new Int32Array(n);
-  const tsOut = new BigInt64Array(n);
-  // timestamps copied as pairs of 32-bit words: no BigInt per value
-  const ts32 = new Int32Array(ts.buffer, ts.byteOffset, 2 * ts.length);
-  const tsOut32 = new Int32Array(tsOut.buffer);
-  for (let i = 0; i < n; i++) {
-    const t = rows[i]!;
-    rootIds[i] = bars.rootId[t]!;
-    tsOut32[2 * i] = ts32[2 * t]!;
-    tsOut32[2 * i + 1] = ts32[2 * t + 1]!;
-  }
-  const output: KernelOutput = { root_id: rootIds, ts: { values: tsOut, type: "TIMESTAMP" } };
+  const output: KernelOutput = { root_id: gatherInt32(bars.rootId, rows), ts: { values: gatherTimestamps(ts32, rows), type: "TIMESTAMP" } };
   for (const set of BARRIER_SETS) {
-    const complete = new Uint8Array(n);
-    for (let i = 0; i < n; i++) complete[i] = bars.sigma[rows[i]!]! > 0 && bars.barsAfter[rows[i]!]! >= set.horizon ? 1 : 0;
+    const complete = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) complete[i] = bars.sigma[rows[i]!]! > 0 && bars.barsAfter[rows[i]!]! >= set.horizon ? 1 : 0;
     output[`complete_${set.name}`] = { values: complete, type: "BOOLEAN" };
   }
   const blocks = blockExtremes(bars);
@@ -212,52 +290,15 @@ export function labelKernel(input: KernelInput): KernelOutput {
   for (const plan of SPAN_PLANS) {
     firstTouches(plan, bars, blocks, held, touched);
     concurrencyWeights(bars, r, held, uniqueness, attributed);
-    // normalised to mean 1 over the month's complete labels, summed in g order (the same bytes every run)
-    let sum = 0;
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      const t = rows[i]!;
-      if (held[t]! > 0) {
-        sum += attributed[t]!;
-        count++;
-      }
-    }
-    const mean = count > 0 ? sum / count : 0;
-    // what the span's modes share (end bar, uniqueness, weight, |return|), computed once; only the label and the return's sign differ
-    const complete = new Uint8Array(n);
-    const t1 = new BigInt64Array(n);
-    const t132 = new Int32Array(t1.buffer);
-    const logRatio = new Float64Array(n);
-    const unique = new Float64Array(n);
-    const weight = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = rows[i]!;
-      const until = held[t]!;
-      if (until === 0) {
-        logRatio[i] = unique[i] = weight[i] = NaN;
-        continue;
-      }
-      const end = t + until;
-      complete[i] = 1;
-      t132[2 * i] = ts32[2 * end]!;
-      t132[2 * i + 1] = ts32[2 * end + 1]!;
-      logRatio[i] = Math.log(adjustedClose[end]! / adjustedClose[t]!);
-      unique[i] = uniqueness[t]!;
-      weight[i] = mean === 0 ? NaN : attributed[t]! / mean;
-    }
+    // what the span's modes share is computed once; only the label and the return's sign differ
+    const shared = spanColumns(rows, held, ts32, adjustedClose, uniqueness, attributed);
     for (const mode of plan.modes) {
-      const label = new Int8Array(n);
-      // long stops at the down barrier, short at the up one; a bar reaching both counts as the stop
-      const stop = mode.direction === 1 ? DOWN : UP;
-      for (let i = 0; i < n; i++) {
-        const which = touched[rows[i]!]!;
-        label[i] = which === 0 ? 0 : (which & stop) !== 0 ? -1 : 1;
-      }
-      output[mode.mode] = { values: label, valid: complete };
-      output[`${mode.mode}_t1`] = { values: t1, valid: complete, type: "TIMESTAMP" };
-      output[`${mode.mode}_ret`] = mode.direction === 1 ? logRatio : logRatio.map((x) => -x);
-      output[`${mode.mode}_uniqueness`] = unique;
-      output[`${mode.mode}_weight`] = weight;
+      // long stops at the down barrier, short at the up one
+      output[mode.mode] = { values: modeLabels(rows, touched, mode.direction === 1 ? DOWN : UP), valid: shared.complete };
+      output[`${mode.mode}_t1`] = { values: shared.t1, valid: shared.complete, type: "TIMESTAMP" };
+      output[`${mode.mode}_ret`] = mode.direction === 1 ? shared.logRatio : negated(shared.logRatio);
+      output[`${mode.mode}_uniqueness`] = shared.uniqueness;
+      output[`${mode.mode}_weight`] = shared.weight;
     }
   }
   return output;
