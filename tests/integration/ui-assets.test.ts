@@ -50,7 +50,17 @@ function shopDefinitions(): Definitions {
       return "SELECT sum(amount) AS revenue, count(*) AS orders FROM orders";
     },
   });
-  return defineDefinitions({ assets: [orders, revenue], jobs: [defineJob({ name: "shop_monthly", selection: SELECTION })] });
+  // Waits for the test to open its gate: a backfill of it stays running while the test looks.
+  const slow = defineAsset({
+    key: "shop/slow",
+    group: "shop",
+    partitions: MONTHS,
+    async materialize(ctx) {
+      await (ctx.resources.gate as Promise<void> | undefined);
+      return "SELECT 1 AS x";
+    },
+  });
+  return defineDefinitions({ assets: [orders, revenue, slow], jobs: [defineJob({ name: "shop_monthly", selection: SELECTION })] });
 }
 
 async function cellState(page: Page, asset: string, partition: string): Promise<string | null> {
@@ -214,6 +224,26 @@ describe("the asset UI in a browser", () => {
     await screenshot(page, "ui-backfill.png");
     await page.goto(`${ui.url}/asset?key=shop/revenue`);
     expect(await cellState(page, "shop/revenue", "2024-04")).toBe("s-fresh");
+  });
+
+  it("a running backfill shows its per-partition grid, and its partitions as running, live", async () => {
+    let open!: () => void;
+    resources.gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      await page.goto(`${ui.url}/asset?key=shop/slow`);
+      await page.fill("[data-testid=backfill-form] input[name=from]", "2024-01");
+      await page.fill("[data-testid=backfill-form] input[name=to]", "2024-06");
+      await Promise.all([page.waitForURL(/\/backfill\?id=/), page.click("[data-testid=backfill-form] button[type=submit]")]);
+      await page.waitForSelector("[data-testid=backfill-grid] i.g-running", { timeout: 120_000 });
+      expect(await page.getAttribute("#backfill", "data-status")).toBe("RUNNING");
+      await screenshot(page, "ui-backfill-running.png");
+      await page.goto(`${ui.url}/asset?key=shop/slow`);
+      await page.waitForSelector('.row[data-asset="shop/slow"] i.s-running', { timeout: 60_000 });
+    } finally {
+      open();
+      delete resources.gate;
+    }
+    await page.waitForSelector('.row[data-asset="shop/slow"] i[data-p="2024-06"].s-fresh', { timeout: 180_000 });
   });
 
   it("rollback, after its confirmation, changes the current version", async () => {
