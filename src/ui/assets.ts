@@ -13,6 +13,13 @@ export const STATE_COLOURS = {
   running: "#1c7ed6",
 } as const;
 
+/**
+ * A matrix cell's class: one letter per state, so a 10,000-partition page
+ * stays small (each cell is `<i class="f" data-p="…">`; its tooltip is set
+ * on hover by ui.js).
+ */
+export const CELL_CLASS = { fresh: "f", stale: "s", missing: "m", failed: "x", "check-failed": "c", running: "r" } as const;
+
 export const UI_CSS = `
 :root { font-family: system-ui, sans-serif; font-size: 14px; color: #212529; }
 body { margin: 0; }
@@ -42,6 +49,7 @@ ${Object.entries(STATE_COLOURS).map(([s, c]) => `.s-${s} { background: ${c}; } .
 .matrix .mrow { display: flex; gap: 8px; align-items: center; break-inside: avoid; margin-bottom: 2px; }
 .matrix .row { display: flex; flex-wrap: wrap; gap: 1px; }
 .matrix .row i { width: 10px; height: 14px; cursor: pointer; display: block; }
+${Object.entries(CELL_CLASS).map(([state, letter]) => `.matrix .row i.${letter} { background: ${STATE_COLOURS[state as keyof typeof STATE_COLOURS]}; }`).join("\n")}
 .matrix .row i:hover { outline: 2px solid #212529; }
 .matrix .label { font-family: ui-monospace, monospace; font-size: 11px; color: #495057; }
 .graph { overflow: auto; border: 1px solid #dee2e6; }
@@ -60,13 +68,20 @@ input[type=text] { padding: 2px 6px; }
 .g-pending, .g-ready { background: #dee2e6; } .g-skipped, .g-waiting { background: #ffd43b; } .g-none { background: transparent; } .g-unknown { background: #000; }
 `;
 
-/** A click on a matrix cell opens its partition; the cell's title is its key. */
+/** A click on a matrix cell opens its partition; hovering one names it and its state. */
 export const UI_JS = `
+var STATES = ${JSON.stringify(Object.fromEntries(Object.entries(CELL_CLASS).map(([state, letter]) => [letter, state])))};
+function matrixCell(target) {
+  return target && target.tagName === "I" && target.parentElement && target.parentElement.dataset.asset ? target : null;
+}
+document.addEventListener("mouseover", function (event) {
+  var cell = matrixCell(event.target);
+  if (cell && !cell.title) cell.title = cell.dataset.p + " " + (STATES[cell.className] || cell.className);
+});
 document.addEventListener("click", function (event) {
-  var cell = event.target;
-  if (!cell || cell.tagName !== "I" || !cell.parentElement || !cell.parentElement.dataset.asset) return;
-  var p = cell.getAttribute("title").split(" ")[0];
-  location.href = "/partition?asset=" + encodeURIComponent(cell.parentElement.dataset.asset) + "&key=" + encodeURIComponent(p);
+  var cell = matrixCell(event.target);
+  if (!cell) return;
+  location.href = "/partition?asset=" + encodeURIComponent(cell.parentElement.dataset.asset) + "&key=" + encodeURIComponent(cell.dataset.p);
 });
 `;
 

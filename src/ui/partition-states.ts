@@ -37,6 +37,15 @@ export interface PartitionRow {
 export type StateCounts = Record<PartitionState, number>;
 
 const INDEX_TTL_MS = 2_000;
+/** How old a snapshot may be and still be served while its refresh runs: about two polls of a live page. */
+const SERVE_STALE_MS = 12_000;
+
+/** An index read: `value` the last snapshot (`at` when read; 0 after an action: must re-read), `pending` a refresh under way. */
+interface CachedIndex {
+  at: number;
+  value?: IndexSnapshot;
+  pending?: Promise<IndexSnapshot>;
+}
 const OBSERVATION_TTL_MS = 15_000;
 const OBSERVE_CONCURRENCY = 16;
 
@@ -45,15 +54,16 @@ const OBSERVE_CONCURRENCY = 16;
  * polling every few seconds do not re-read every index each time.
  */
 export class CatalogView {
-  private readonly indexes = new Map<string, { at: number; snapshot: Promise<IndexSnapshot> }>();
+  private readonly indexes = new Map<string, CachedIndex>();
   private readonly observations = new Map<string, { at: number; version: Promise<string | undefined> }>();
   private contextCache: { at: number; context: Promise<PartitionKeyContext> } | undefined;
+  private readonly computed = new Map<string, { definitions: Definitions; signature: string; rows: PartitionRow[] }>();
 
   constructor(private readonly ctx: UiContext) {}
 
   /** The index cache is dropped after an action (materialize, rollback) so the next read is current. */
   invalidate(): void {
-    // Expire rather than forget: the next read still skips re-reading an index that did not move.
+    // Expire rather than forget: the next read waits for the store, but still skips re-reading an index that did not move.
     for (const cached of this.indexes.values()) cached.at = 0;
     this.contextCache = undefined;
   }
@@ -70,17 +80,40 @@ export class CatalogView {
    * it read again (two or three requests on S3 instead of one).
    */
   async index(asset: string): Promise<Map<string | null, PartitionIndexEntry>> {
+    return (await this.snapshot(asset)).entries;
+  }
+
+  /**
+   * Stale while revalidating: after the TTL a request gets the cached
+   * snapshot (if it is only seconds old) at once and a refresh starts behind it (one listing, and a
+   * read only if the index moved), so pages never wait on the store for an
+   * index they have read before; the next poll shows the refresh. After an
+   * action (invalidate) the next read waits for the store.
+   */
+  private async snapshot(asset: string): Promise<IndexSnapshot> {
     const now = Date.now();
     const cached = this.indexes.get(asset);
-    if (cached && now - cached.at <= INDEX_TTL_MS) return (await cached.snapshot).entries;
-    const snapshot = (async (): Promise<IndexSnapshot> => {
-      const previous = cached ? await cached.snapshot.catch(() => undefined) : undefined;
-      if (previous && (await this.ctx.catalog.index.generation(asset)) === previous.generation) return previous;
+    if (cached?.value && now - cached.at <= INDEX_TTL_MS) return cached.value;
+    if (cached?.pending) return cached.value && cached.at !== 0 ? cached.value : cached.pending;
+    const before = cached?.value;
+    const pending = (async (): Promise<IndexSnapshot> => {
+      if (before && (await this.ctx.catalog.index.generation(asset)) === before.generation) return before;
       return this.ctx.catalog.index.read(asset);
     })();
-    this.indexes.set(asset, { at: now, snapshot });
-    snapshot.catch(() => this.indexes.delete(asset));
-    return (await snapshot).entries;
+    const entry: CachedIndex = { at: cached?.at ?? 0, pending, ...(before ? { value: before } : {}) };
+    this.indexes.set(asset, entry);
+    pending.then(
+      (value) => {
+        if (this.indexes.get(asset) === entry) this.indexes.set(asset, { at: Date.now(), value });
+      },
+      (error: unknown) => {
+        this.ctx.log.warn({ err: error, asset }, "ui: reading a partition index failed");
+        if (this.indexes.get(asset) === entry) this.indexes.set(asset, { at: entry.at, ...(before ? { value: before } : {}) });
+      },
+    );
+    // A snapshot read a moment ago, and no action since: serve it now, the refresh lands for the next request.
+    if (before && cached && cached.at !== 0 && now - cached.at <= SERVE_STALE_MS) return before;
+    return pending;
   }
 
   /** The partition rows of each asset in `assets` (all their partitions), in key order. */
@@ -90,7 +123,8 @@ export class CatalogView {
     // Everything upstream, since "upstream is stale" needs the upstream's own state.
     const closure = new Set<string>([...assets, ...graph.ancestors(assets)]);
     const materializable = [...closure].filter((key) => graph.node(key).kind !== "source");
-    const indexes = new Map(await Promise.all(materializable.map(async (key) => [key, await this.index(key)] as const)));
+    const snapshots = new Map(await Promise.all(materializable.map(async (key) => [key, await this.snapshot(key)] as const)));
+    const indexes = new Map([...snapshots].map(([key, snapshot]) => [key, snapshot.entries]));
     const observed = await this.observeSources(definitions, indexes);
     const resolver = new StalenessResolver({
       graph,
@@ -106,17 +140,38 @@ export class CatalogView {
       const node = graph.node(asset);
       if (node.kind === "source") continue;
       const keys: Array<string | null> = node.partitions ? node.partitions.keys(context) : [null];
+      const signature = this.signature(definitions, asset, keys, snapshots, running);
+      const cached = signature === undefined ? undefined : this.computed.get(asset);
+      if (cached && cached.signature === signature && cached.definitions === definitions) {
+        result.set(asset, cached.rows);
+        continue;
+      }
       const index = indexes.get(asset) ?? new Map<string | null, PartitionIndexEntry>();
-      result.set(
-        asset,
-        keys.map((partition) => {
-          const entry = index.get(partition);
-          const status = resolver.status(asset, partition);
-          return { partition, entry, state: stateOf(entry, status, running.has(runningId(asset, partition))), causes: status.status === "stale" ? status.causes : [] };
-        }),
-      );
+      const rows = keys.map((partition): PartitionRow => {
+        const entry = index.get(partition);
+        const status = resolver.status(asset, partition);
+        return { partition, entry, state: stateOf(entry, status, running.has(runningId(asset, partition))), causes: status.status === "stale" ? status.causes : [] };
+      });
+      if (signature !== undefined) this.computed.set(asset, { definitions, signature, rows });
+      result.set(asset, rows);
     }
     return result;
+  }
+
+  /**
+   * What an asset's rows depend on: its keys, the index generation of it and
+   * of everything upstream, and which of its partitions run. Equal
+   * signatures give equal rows, so a page polled every few seconds
+   * recomputes nothing while nothing changed. Undefined (never cached) when
+   * a source is upstream: its observations change without any index moving.
+   */
+  private signature(definitions: Definitions, asset: string, keys: ReadonlyArray<string | null>, snapshots: ReadonlyMap<string, IndexSnapshot>, running: ReadonlySet<string>): string | undefined {
+    const upstream = definitions.graph.ancestors(asset);
+    if (upstream.some((key) => definitions.graph.node(key).kind === "source")) return undefined;
+    const generations = [asset, ...upstream].map((key) => `${key}=${snapshots.get(key)?.generation ?? "?"}`).join(",");
+    const prefix = runningId(asset, null).slice(0, asset.length + 1);
+    const runs = [...running].filter((id) => id.startsWith(prefix)).sort().join(",");
+    return `${keys.length}|${keys[keys.length - 1] ?? ""}|${generations}|${runs}`;
   }
 
   /**

@@ -17,6 +17,7 @@ import { materialize, runGenerator, temporaryLake } from "materia/testing";
 import { exampleGenerator } from "../../src/assets/example";
 import { createObjectStore } from "../../src/resources/object-store";
 import { startUi, type RunningUi } from "../../src/ui";
+import { CELL_CLASS } from "../../src/ui/assets";
 import { createLogger } from "../../src/utils/logger";
 import { launchBrowser, screenshot } from "../support/browser";
 import { startHarness, type Harness } from "../support/temporal-harness";
@@ -63,8 +64,12 @@ function shopDefinitions(): Definitions {
   return defineDefinitions({ assets: [orders, revenue, slow], jobs: [defineJob({ name: "shop_monthly", selection: SELECTION })] });
 }
 
-async function cellState(page: Page, asset: string, partition: string): Promise<string | null> {
-  return page.getAttribute(`.row[data-asset="${asset}"] i[data-p="${partition}"]`, "class");
+const STATE_OF_CLASS: Record<string, string> = Object.fromEntries(Object.entries(CELL_CLASS).map(([state, letter]) => [letter, state]));
+
+/** The state a matrix cell shows. */
+async function cellState(page: Page, asset: string, partition: string): Promise<string | undefined> {
+  const cls = await page.getAttribute(`.row[data-asset="${asset}"] i[data-p="${partition}"]`, "class");
+  return cls === null ? undefined : STATE_OF_CLASS[cls];
 }
 
 describe("the asset UI in a browser", () => {
@@ -143,20 +148,25 @@ describe("the asset UI in a browser", () => {
     for (const partition of ["2024-01", BAD_MONTH, "2024-03"]) {
       await (await startRun(harness.client, taskQueue, { selection: SELECTION, partition })).handle.result().catch(() => undefined);
     }
-    await page.goto(`${ui.url}/asset?key=shop/orders`);
-    await page.waitForSelector("[data-testid=matrix]");
     const total = MONTHS.keys().length;
-    expect(await page.textContent("[data-testid=fresh-count]")).toBe(`2 of ${total} fresh`);
-    expect(await cellState(page, "shop/orders", "2024-01")).toBe("s-fresh");
-    expect(await cellState(page, "shop/orders", BAD_MONTH)).toBe("s-failed");
-    expect(await cellState(page, "shop/orders", "2024-04")).toBe("s-missing");
+    // A page may first show the index as the UI read it a moment ago; the next read shows the runs.
+    await page.goto(`${ui.url}/asset?key=shop/orders`);
+    await waitFor("the runs on the asset page", async () => {
+      await page.reload();
+      return (await page.textContent("[data-testid=fresh-count]")) === `2 of ${total} fresh`;
+    });
+    expect(await cellState(page, "shop/orders", "2024-01")).toBe("fresh");
+    expect(await cellState(page, "shop/orders", BAD_MONTH)).toBe("failed");
+    expect(await cellState(page, "shop/orders", "2024-04")).toBe("missing");
     expect(await page.textContent(`[data-testid=problems] tr[data-partition="${BAD_MONTH}"]`)).toContain("amount_not_negative");
     await screenshot(page, "ui-asset.png");
 
     await page.goto(`${ui.url}/asset?key=shop/revenue`);
-    await page.waitForSelector("[data-testid=matrix]");
-    expect(await cellState(page, "shop/revenue", BAD_MONTH)).toBe("s-missing");
-    expect(await cellState(page, "shop/revenue", "2024-03")).toBe("s-fresh");
+    await waitFor("the runs on revenue's page", async () => {
+      await page.reload();
+      return (await cellState(page, "shop/revenue", "2024-03")) === "fresh";
+    });
+    expect(await cellState(page, "shop/revenue", BAD_MONTH)).toBe("missing");
 
     await page.goto(`${ui.url}/partition?asset=shop/orders&key=${BAD_MONTH}`);
     expect(await page.textContent("[data-testid=partition-state]")).toBe("failed");
@@ -183,7 +193,7 @@ describe("the asset UI in a browser", () => {
   it("a materialize action starts a run that the page then shows fresh without a reload", async () => {
     await page.goto(`${ui.url}/asset?key=shop/revenue`);
     await page.waitForSelector("[data-testid=matrix]");
-    expect(await cellState(page, "shop/revenue", "2024-05")).toBe("s-missing");
+    expect(await cellState(page, "shop/revenue", "2024-05")).toBe("missing");
     await page.fill("[data-testid=materialize-partitions]", "2024-05");
     await page.check("input[name=upstream]");
     await Promise.all([page.waitForURL(/started=/), page.click("[data-testid=materialize-submit]")]);
@@ -194,7 +204,7 @@ describe("the asset UI in a browser", () => {
     expect(await description.staticSummary()).toBe("+key:shop/revenue · 2024-05 · 2 assets");
     expect(await description.staticDetails()).toContain("**started by**: materia ui");
     // The matrix refreshes itself (htmx polling): wait for the cell to turn fresh in this same page.
-    await page.waitForSelector('.row[data-asset="shop/revenue"] i[data-p="2024-05"].s-fresh', { timeout: 120_000 });
+    await page.waitForSelector(`.row[data-asset="shop/revenue"] i[data-p="2024-05"].${CELL_CLASS.fresh}`, { timeout: 120_000 });
 
     // The Temporal Web UI's own page of the run says what it is (its screenshot for the README).
     await page.goto(`${requireEnv("MATERIA_TEST_TEMPORAL_UI_URL")}/namespaces/default/workflows/${encodeURIComponent(started!)}`);
@@ -223,7 +233,7 @@ describe("the asset UI in a browser", () => {
     expect(await page.textContent("[data-testid=backfill-counts]")).toMatch(/\b2 done\b.*\b2 skipped\b/);
     await screenshot(page, "ui-backfill.png");
     await page.goto(`${ui.url}/asset?key=shop/revenue`);
-    expect(await cellState(page, "shop/revenue", "2024-04")).toBe("s-fresh");
+    expect(await cellState(page, "shop/revenue", "2024-04")).toBe("fresh");
   });
 
   it("a running backfill shows its per-partition grid, and its partitions as running, live", async () => {
@@ -238,12 +248,12 @@ describe("the asset UI in a browser", () => {
       expect(await page.getAttribute("#backfill", "data-status")).toBe("RUNNING");
       await screenshot(page, "ui-backfill-running.png");
       await page.goto(`${ui.url}/asset?key=shop/slow`);
-      await page.waitForSelector('.row[data-asset="shop/slow"] i.s-running', { timeout: 60_000 });
+      await page.waitForSelector(`.row[data-asset="shop/slow"] i.${CELL_CLASS.running}`, { timeout: 60_000 });
     } finally {
       open();
       delete resources.gate;
     }
-    await page.waitForSelector('.row[data-asset="shop/slow"] i[data-p="2024-06"].s-fresh', { timeout: 180_000 });
+    await page.waitForSelector(`.row[data-asset="shop/slow"] i[data-p="2024-06"].${CELL_CLASS.fresh}`, { timeout: 180_000 });
   });
 
   it("rollback, after its confirmation, changes the current version", async () => {
