@@ -30,7 +30,7 @@
  *   `<placeholder>` fails the walk.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tsxArgs } from "./child-processes";
 import { waitFor } from "./wait";
@@ -102,8 +102,9 @@ export function readmeBlocks(markdown: string): ReadmeBlocks {
 export function snapshotCheckout(dest: string): string {
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
   for (const file of files) {
-    // A tracked file deleted in the working tree is deleted in the copy too.
-    if (!existsSync(join(ROOT, file))) continue;
+    // A tracked file deleted in the working tree is deleted in the copy too; links and folders
+    // (a node_modules or tool folder linked in from elsewhere shows as an untracked file) are not copied.
+    if (!existsSync(join(ROOT, file)) || !lstatSync(join(ROOT, file)).isFile()) continue;
     mkdirSync(dirname(join(dest, file)), { recursive: true });
     copyFileSync(join(ROOT, file), join(dest, file));
   }
