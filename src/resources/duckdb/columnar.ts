@@ -1,11 +1,12 @@
 /**
  * Typed arrays in and out of DuckDB without a value per cell: a query's
  * result is read chunk by chunk and each column's vector memory copied into
- * one typed array (NULLs from the validity mask), and typed arrays are
- * written back through the appender in chunks of DuckDB's vector size, each
- * column one memory copy (plus a validity mask where it holds NULLs).
- * Measured on 310k rows: a DOUBLE column reads in ~0.3 ms of copying, where
- * a getItem per cell costs ~15 ms.
+ * one typed array (NULLs from the validity mask); typed arrays go back in
+ * chunks of DuckDB's vector size, each column one memory copy (plus a
+ * validity mask where it holds NULLs) — as a table function a query reads
+ * (`scanColumns`, what kernel steps stage from) or into a table through the
+ * appender (`writeColumns`). Measured on 310k rows: a DOUBLE column reads in
+ * ~0.3 ms of copying, where a getItem per cell costs ~15 ms.
  */
 import {
   BIGINT,
