@@ -14,11 +14,12 @@ export const STATE_COLOURS = {
 } as const;
 
 /**
- * A matrix cell's class: one letter per state, so a 10,000-partition page
- * stays small (each cell is `<i class="f" data-p="…">`; its tooltip is set
- * on hover by ui.js).
+ * A matrix cell's state letter: a row carries one letter per partition in
+ * `data-states`, and ui.js paints its canvas from them (CELL_PITCH px per cell).
  */
 export const CELL_CLASS = { fresh: "f", stale: "s", missing: "m", failed: "x", "check-failed": "c", running: "r" } as const;
+
+export const CELL_PITCH = 11;
 
 export const UI_CSS = `
 :root { font-family: system-ui, sans-serif; font-size: 14px; color: #212529; }
@@ -47,10 +48,7 @@ ${Object.entries(STATE_COLOURS).map(([s, c]) => `.s-${s} { background: ${c}; } .
 .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 .matrix { columns: 440px; column-gap: 24px; }
 .matrix .mrow { display: flex; gap: 8px; align-items: center; break-inside: avoid; margin-bottom: 2px; }
-.matrix .row { display: flex; flex-wrap: wrap; gap: 1px; }
-.matrix .row i { width: 10px; height: 14px; cursor: pointer; display: block; }
-${Object.entries(CELL_CLASS).map(([state, letter]) => `.matrix .row i.${letter} { background: ${STATE_COLOURS[state as keyof typeof STATE_COLOURS]}; }`).join("\n")}
-.matrix .row i:hover { outline: 2px solid #212529; }
+.matrix canvas.cells { cursor: pointer; display: block; }
 .matrix .label { font-family: ui-monospace, monospace; font-size: 11px; color: #495057; }
 .graph { overflow: auto; border: 1px solid #dee2e6; }
 .graph svg text { font-size: 11px; }
@@ -68,20 +66,44 @@ input[type=text] { padding: 2px 6px; }
 .g-pending, .g-ready { background: #dee2e6; } .g-skipped, .g-waiting { background: #ffd43b; } .g-none { background: transparent; } .g-unknown { background: #000; }
 `;
 
-/** A click on a matrix cell opens its partition; hovering one names it and its state. */
+/**
+ * The partition matrix: paint each row's canvas from its state letters
+ * (again after htmx swaps a fresh matrix in); hovering a cell names its
+ * partition and state, clicking it opens the partition.
+ */
 export const UI_JS = `
+var COLOURS = ${JSON.stringify(Object.fromEntries(Object.entries(CELL_CLASS).map(([state, letter]) => [letter, STATE_COLOURS[state as keyof typeof STATE_COLOURS]])))};
 var STATES = ${JSON.stringify(Object.fromEntries(Object.entries(CELL_CLASS).map(([state, letter]) => [letter, state])))};
-function matrixCell(target) {
-  return target && target.tagName === "I" && target.parentElement && target.parentElement.dataset.asset ? target : null;
+var PITCH = ${CELL_PITCH};
+function paintMatrices(root) {
+  var canvases = (root || document).querySelectorAll("canvas.cells");
+  for (var c = 0; c < canvases.length; c++) {
+    var canvas = canvases[c], states = canvas.dataset.states, ctx = canvas.getContext("2d");
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    for (var i = 0; i < states.length; i++) {
+      ctx.fillStyle = COLOURS[states[i]] || "#000";
+      ctx.fillRect(i * PITCH, 0, PITCH - 1, canvas.height);
+    }
+  }
 }
-document.addEventListener("mouseover", function (event) {
-  var cell = matrixCell(event.target);
-  if (cell && !cell.title) cell.title = cell.dataset.p + " " + (STATES[cell.className] || cell.className);
+function cellAt(event) {
+  var canvas = event.target;
+  if (!canvas || canvas.tagName !== "CANVAS" || !canvas.classList.contains("cells")) return null;
+  var matrix = canvas.closest(".matrix");
+  var i = Math.floor(event.offsetX / PITCH);
+  if (i < 0 || i >= canvas.dataset.states.length) return null;
+  if (!matrix._keys) matrix._keys = JSON.parse(matrix.querySelector("script.matrix-keys").textContent);
+  return { asset: matrix.dataset.asset, key: matrix._keys[Number(canvas.dataset.first) + i], state: STATES[canvas.dataset.states[i]] };
+}
+document.addEventListener("DOMContentLoaded", function () { paintMatrices(document); });
+document.addEventListener("htmx:afterSettle", function () { paintMatrices(document); });
+document.addEventListener("mousemove", function (event) {
+  var cell = cellAt(event);
+  if (cell) event.target.title = cell.key + " " + cell.state;
 });
 document.addEventListener("click", function (event) {
-  var cell = matrixCell(event.target);
-  if (!cell) return;
-  location.href = "/partition?asset=" + encodeURIComponent(cell.parentElement.dataset.asset) + "&key=" + encodeURIComponent(cell.dataset.p);
+  var cell = cellAt(event);
+  if (cell) location.href = "/partition?asset=" + encodeURIComponent(cell.asset) + "&key=" + encodeURIComponent(cell.key);
 });
 `;
 

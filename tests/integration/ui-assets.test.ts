@@ -17,7 +17,7 @@ import { materialize, runGenerator, temporaryLake } from "materia/testing";
 import { exampleGenerator } from "../../src/assets/example";
 import { createObjectStore } from "../../src/resources/object-store";
 import { startUi, type RunningUi } from "../../src/ui";
-import { CELL_CLASS } from "../../src/ui/assets";
+import { CELL_CLASS, CELL_PITCH } from "../../src/ui/assets";
 import { createLogger } from "../../src/utils/logger";
 import { launchBrowser, screenshot } from "../support/browser";
 import { startHarness, type Harness } from "../support/temporal-harness";
@@ -66,10 +66,20 @@ function shopDefinitions(): Definitions {
 
 const STATE_OF_CLASS: Record<string, string> = Object.fromEntries(Object.entries(CELL_CLASS).map(([state, letter]) => [letter, state]));
 
-/** The state a matrix cell shows. */
+/** The state a matrix cell shows: its row's state letter at the partition's place (what ui.js paints). */
 async function cellState(page: Page, asset: string, partition: string): Promise<string | undefined> {
-  const cls = await page.getAttribute(`.row[data-asset="${asset}"] i[data-p="${partition}"]`, "class");
-  return cls === null ? undefined : STATE_OF_CLASS[cls];
+  const matrix = `.matrix[data-asset="${asset}"]`;
+  const keys = JSON.parse((await page.$eval(`${matrix} script.matrix-keys`, (el) => el.textContent)) ?? "[]") as string[];
+  const rows = await page.$$eval(`${matrix} canvas.cells`, (canvases) => canvases.map((c) => [Number(c.getAttribute("data-first")), c.getAttribute("data-states") ?? ""] as const));
+  const index = keys.indexOf(partition);
+  const row = rows.find(([first, states]) => index >= first && index < first + states.length);
+  const letter = row ? row[1][index - row[0]] : undefined;
+  return letter === undefined ? undefined : STATE_OF_CLASS[letter];
+}
+
+/** Waits — without reloading: the page refreshes its matrix itself — until the cell shows `state`. */
+async function waitForCell(page: Page, asset: string, partition: string, state: string, timeoutMs: number): Promise<void> {
+  await waitFor(`${asset}[${partition}] to show ${state} in the page`, async () => (await cellState(page, asset, partition).catch(() => undefined)) === state, { timeoutMs });
 }
 
 describe("the asset UI in a browser", () => {
@@ -160,6 +170,8 @@ describe("the asset UI in a browser", () => {
     expect(await cellState(page, "shop/orders", "2024-04")).toBe("missing");
     expect(await page.textContent(`[data-testid=problems] tr[data-partition="${BAD_MONTH}"]`)).toContain("amount_not_negative");
     await screenshot(page, "ui-asset.png");
+    // A cell of the painted matrix opens its partition (2024-02 is the row's second cell).
+    await Promise.all([page.waitForURL(/\/partition\?asset=shop%2Forders&key=2024-02$/), page.click(".matrix[data-asset=\"shop/orders\"] canvas.cells", { position: { x: CELL_PITCH + 5, y: 7 } })]);
 
     await page.goto(`${ui.url}/asset?key=shop/revenue`);
     await waitFor("the runs on revenue's page", async () => {
@@ -204,7 +216,7 @@ describe("the asset UI in a browser", () => {
     expect(await description.staticSummary()).toBe("+key:shop/revenue · 2024-05 · 2 assets");
     expect(await description.staticDetails()).toContain("**started by**: materia ui");
     // The matrix refreshes itself (htmx polling): wait for the cell to turn fresh in this same page.
-    await page.waitForSelector(`.row[data-asset="shop/revenue"] i[data-p="2024-05"].${CELL_CLASS.fresh}`, { timeout: 120_000 });
+    await waitForCell(page, "shop/revenue", "2024-05", "fresh", 120_000);
 
     // The Temporal Web UI's own page of the run says what it is (its screenshot for the README).
     await page.goto(`${requireEnv("MATERIA_TEST_TEMPORAL_UI_URL")}/namespaces/default/workflows/${encodeURIComponent(started!)}`);
@@ -248,12 +260,12 @@ describe("the asset UI in a browser", () => {
       expect(await page.getAttribute("#backfill", "data-status")).toBe("RUNNING");
       await screenshot(page, "ui-backfill-running.png");
       await page.goto(`${ui.url}/asset?key=shop/slow`);
-      await page.waitForSelector(`.row[data-asset="shop/slow"] i.${CELL_CLASS.running}`, { timeout: 60_000 });
+      await waitForCell(page, "shop/slow", "2024-01", "running", 60_000);
     } finally {
       open();
       delete resources.gate;
     }
-    await page.waitForSelector(`.row[data-asset="shop/slow"] i[data-p="2024-06"].${CELL_CLASS.fresh}`, { timeout: 180_000 });
+    await waitForCell(page, "shop/slow", "2024-06", "fresh", 180_000);
   });
 
   it("rollback, after its confirmation, changes the current version", async () => {

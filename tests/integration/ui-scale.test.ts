@@ -5,6 +5,7 @@
  * The indexes are seeded directly (the pages read nothing else); the same
  * scenario is `npm run bench -- ui`.
  */
+import { loadavg } from "node:os";
 import type { Browser } from "playwright-core";
 import { loadConfig } from "../../src/config";
 import { Catalog } from "../../src/resources/catalog";
@@ -39,11 +40,12 @@ describe("the asset UI at scale", () => {
     const ui = await startUi(testConfig(), createLogger({ level: "warn", format: "json" }), { port: 0, host: "127.0.0.1", definitions: () => definitions, store, temporal: async () => undefined });
     try {
       const timings = await measureScalePages(browser, ui.url);
-      console.log(`ui scale on ${where}: asset page ${timings.assetPageMs.cold} ms cold / ${timings.assetPageMs.warm} ms warm (${timings.cells} cells); graph ${timings.graphPageMs.cold} ms cold / ${timings.graphPageMs.warm} ms warm (${timings.nodes} nodes)`);
+      console.log(`ui scale on ${where} (load ${loadavg()[0]!.toFixed(2)}): asset page ${timings.assetPageMs.median} ms median of ${timings.assetPageMs.all.join(", ")} (${timings.cells} cells); graph ${timings.graphPageMs.median} ms median of ${timings.graphPageMs.all.join(", ")} (${timings.nodes} nodes)`);
       expect(timings.cells).toBe(DAILY_PARTITIONS);
       expect(timings.nodes).toBe(GRAPH_ASSETS);
-      expect(timings.assetPageMs.cold).toBeLessThan(BUDGET_MS);
-      expect(timings.graphPageMs.cold).toBeLessThan(BUDGET_MS);
+      // The median of three loads: one load can also pay for whatever else the (shared, 2-core) machine does at that moment.
+      expect(timings.assetPageMs.median).toBeLessThan(BUDGET_MS);
+      expect(timings.graphPageMs.median).toBeLessThan(BUDGET_MS);
       if (where === "the local store") {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         await page.goto(`${ui.url}/asset?key=${encodeURIComponent(DAILY_ASSET)}`);

@@ -5,15 +5,15 @@
  * materialize and backfill actions.
  */
 import { describeCause, isTimePartitions, type AssetNode } from "../../core";
-import { CELL_CLASS, STATE_COLOURS } from "../assets";
-import { assetHref, escapeHtml, html, partitionHref, query, raw, type Html } from "../html";
+import { CELL_CLASS, CELL_PITCH, STATE_COLOURS } from "../assets";
+import { assetHref, html, partitionHref, query, raw, type Html } from "../html";
 import { countStates, PARTITION_STATES, type PartitionRow } from "../partition-states";
 import type { UiServices } from "../services";
 
 const LISTED_PROBLEMS = 100;
 
 /** Rows of the matrix: a month of days, a year of months, a day of hours, else runs of 50. */
-function matrixRows(node: AssetNode, rows: readonly PartitionRow[]): Array<[string, PartitionRow[]]> {
+function matrixGroups(node: AssetNode, rows: readonly PartitionRow[]): Array<[string, PartitionRow[]]> {
   const partitions = node.partitions;
   let keyOf: (key: string, i: number) => string = (_k, i) => String(Math.floor(i / 50) * 50);
   if (partitions && isTimePartitions(partitions)) {
@@ -30,11 +30,24 @@ function matrixRows(node: AssetNode, rows: readonly PartitionRow[]): Array<[stri
   return [...out.entries()];
 }
 
-/** The cells of one matrix row, built as one string: 10,000 of them through the template would be the page's largest cost. */
-function cells(rows: readonly PartitionRow[]): Html {
-  let out = "";
-  for (const r of rows) out += `<i class="${CELL_CLASS[r.state]}" data-p="${escapeHtml(r.partition ?? "")}"></i>`;
-  return raw(out);
+/**
+ * One matrix row: a canvas ui.js paints from the row's state letters (one
+ * per partition). 10,000 partitions are a few hundred elements and a string,
+ * not 10,000 elements for the browser to parse and lay out.
+ */
+function matrixRow(label: string, rows: readonly PartitionRow[], first: number): Html {
+  let states = "";
+  for (const r of rows) states += CELL_CLASS[r.state];
+  return html`<div class="mrow"><span class="label">${label}</span><canvas class="cells" width="${rows.length * CELL_PITCH}" height="14" data-first="${first}" data-states="${states}"></canvas></div>`;
+}
+
+function matrixRows(matrix: ReadonlyArray<[string, PartitionRow[]]>): Html[] {
+  let first = 0;
+  return matrix.map(([label, list]) => {
+    const row = matrixRow(label, list, first);
+    first += list.length;
+    return row;
+  });
 }
 
 export function countsLine(rows: readonly PartitionRow[]): Html {
@@ -58,12 +71,11 @@ export async function assetFragment(services: UiServices, asset: string): Promis
   const running = await services.temporal.runningPartitions(definitions).catch(() => new Set<string>());
   const rows = (await services.catalog.rows(definitions, [asset], running)).get(asset) ?? [];
   const problems = rows.filter((r) => r.state !== "fresh" && r.state !== "missing");
-  const matrix = matrixRows(node, rows);
+  const matrix = matrixGroups(node, rows);
   return html`<div id="asset-live" hx-get="/fragments/asset${query({ key: asset })}" hx-trigger="every 5s" hx-swap="outerHTML">
 ${countsLine(rows)}
-<div class="matrix" data-testid="matrix" data-partitions="${rows.length}">${matrix.map(
-    ([label, list]) => html`<div class="mrow"><span class="label">${label}</span><div class="row" data-asset="${asset}">${cells(list)}</div></div>`,
-  )}</div>
+<div class="matrix" data-testid="matrix" data-asset="${asset}" data-partitions="${rows.length}">${matrixRows(matrix)}
+<script type="application/json" class="matrix-keys">${raw(JSON.stringify(rows.map((r) => r.partition ?? "")).replace(/</g, "\\u003c"))}</script></div>
 ${
   problems.length === 0
     ? html``
