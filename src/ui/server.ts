@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import { MateriaError, selectAssets, type Definitions } from "../core";
+import { manifestPrefix } from "../resources/catalog";
 import { backfillAction, flashFor, materializeAction, readForm, rollbackAction, assertSameOrigin, UiActionError } from "./actions";
 import { htmxScript, UI_CSS, UI_JS } from "./assets";
 import type { UiContext } from "./context";
@@ -128,11 +129,31 @@ export function createUiApp(services: UiServices): Hono {
 async function warmUp(services: UiServices): Promise<void> {
   try {
     const definitions = services.ctx.definitions();
+    await indexOlderLakes(services, definitions);
     layoutGraph(definitions, selectAssets(definitions.graph, "*"));
     await services.catalog.rows(definitions, definitions.graph.keys(), new Set());
   } catch (error) {
     services.ctx.log.warn({ err: error }, "ui: warming up failed; pages compute it on first use");
   }
+}
+
+/**
+ * A lake published before the partition index existed has manifests and no
+ * index: build each such asset's index from its manifests once (derived
+ * data only), so the UI does not show it all as missing.
+ */
+async function indexOlderLakes(services: UiServices, definitions: Definitions): Promise<void> {
+  const { catalog, store, log } = services.ctx;
+  const queue = definitions.graph.keys().filter((key) => definitions.graph.node(key).kind !== "source");
+  const work = async (): Promise<void> => {
+    for (let asset = queue.shift(); asset !== undefined; asset = queue.shift()) {
+      if ((await catalog.index.generation(asset)) !== -1) continue;
+      if ((await store.list(manifestPrefix(asset))).length === 0) continue;
+      const { partitions } = await catalog.reindex(asset);
+      log.info({ asset, partitions }, "ui: built the partition index of an asset published before it had one");
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, work));
 }
 
 export interface RunningUi {
