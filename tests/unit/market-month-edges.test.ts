@@ -134,6 +134,38 @@ describe("back-adjustment per root, and no look-ahead bit for bit", () => {
   });
 });
 
+describe("no look-ahead at the start of a sparse month", () => {
+  // February ends with a roll 350 bars before March's first bar (more than the features' 300-bar warm-up);
+  // March has 100 bars, so the check's cut falls on its first day and three days back reach past the roll.
+  const sessionA = Date.UTC(2024, 1, 27, 23, 0);
+  const sessionB = sessionA + 86_400_000;
+  const marchStart = Date.UTC(2024, 2, 1);
+  const closesA = walk(5000, 300, 11);
+  const closesB = walk(5051.25, 450, 12);
+
+  function months(): Record<string, Bar[]> {
+    const february: Bar[] = [];
+    for (let i = 0; i < 300; i++) {
+      const ts = sessionA + i * MINUTE;
+      february.push(bar(ts, "ESH4", 1, closesA[Math.max(i - 1, 0)]!, closesA[i]!, 10 + (i % 3)));
+      if (i >= 200) february.push(bar(ts, "ESM4", 2, closesA[Math.max(i - 1, 0)]! + 50, closesA[i]! + 50, 50));
+    }
+    for (let j = 0; j < 350; j++) february.push(bar(sessionB + j * MINUTE, "ESM4", 2, closesB[Math.max(j - 1, 0)]!, closesB[j]!, 10 + (j % 3)));
+    const march = Array.from({ length: 100 }, (_, k) => bar(marchStart + k * MINUTE, "ESM4", 2, closesB[349 + k]!, closesB[350 + k]!, 10 + (k % 3)));
+    return { "2024-02": february, "2024-03": march };
+  }
+
+  it("recomputes from where the step's own read began, so an older roll does not enter it: bit for bit", async () => {
+    const h = marketHarness();
+    await publishMonths(h, months());
+    const rolls = await readPublished<{ rolls: bigint }>(h, "market/front_month_bars", "2024-02", "SELECT count(*) FILTER (WHERE roll_ratio IS NOT NULL) AS rolls FROM data");
+    expect(rolls[0]?.rolls).toBe(1n);
+    const check = (await h.env.catalog.readManifest("market/features", "2024-03"))?.checks.find((c) => c.check === "no_look_ahead");
+    expect(check).toMatchObject({ passed: true, measured: 0 });
+    expect(check?.message).toMatch(/compared [1-9]\d* bars/);
+  });
+});
+
 describe("uniqueness and weights at month edges count the neighbouring months' labels", () => {
   // One ES contract from 2024-02-29 00:00 to 2024-03-01 08:00 UTC: the month boundary in the middle of a session.
   const first = Date.UTC(2024, 1, 29, 0, 0);

@@ -49,21 +49,24 @@ export const noLookAheadCheck: CheckSpec = {
     const from = new Date(cut.getTime() - 3 * 86_400_000);
     const monthStart = sql.literal(timeWindow.start.toISOString());
     const warmUpFrom = sql.literal(new Date(timeWindow.start.getTime() - WARM_UP_DAYS * 86_400_000).toISOString());
+    const [fromTs, cutTs] = [sql.literal(from.toISOString()), sql.literal(cut.toISOString())];
+    // each root's first bar the step read: its warm-up's first, or the month's when it has none
+    await sql.run(`CREATE OR REPLACE TEMP TABLE step_read_from AS
+      SELECT root, min(ts) AS read_from FROM (
+        SELECT root, ts FROM front_month_bars WHERE ts >= ${warmUpFrom}::TIMESTAMP AND ts < ${monthStart}::TIMESTAMP
+        QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${WARM_UP_BARS}
+        UNION ALL SELECT DISTINCT root, ${monthStart}::TIMESTAMP FROM front_month_bars WHERE ts >= ${monthStart}::TIMESTAMP AND ts <= ${cutTs}::TIMESTAMP
+      ) GROUP BY root`);
+    // the recomputed bars never start before the step's own read (a sparse month's cut may lie near its start)
     await sql.run(`CREATE OR REPLACE TEMP TABLE bars_until_cut AS
-      SELECT * FROM front_month_bars
-      WHERE ts >= ${sql.literal(from.toISOString())}::TIMESTAMP AND ts <= ${sql.literal(cut.toISOString())}::TIMESTAMP
-      QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${COMPARED_BARS + WARM_UP_BARS}`);
+      SELECT b.* FROM front_month_bars b JOIN step_read_from s ON s.root = b.root
+      WHERE b.ts >= ${fromTs}::TIMESTAMP AND b.ts <= ${cutTs}::TIMESTAMP AND b.ts >= s.read_from
+      QUALIFY row_number() OVER (PARTITION BY b.root ORDER BY b.ts DESC) <= ${COMPARED_BARS + WARM_UP_BARS}`);
     await sql.run(`CREATE OR REPLACE TEMP TABLE compared_bars AS
       SELECT root, ts FROM bars_until_cut QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${COMPARED_BARS}`);
-    // the rolls the step's back-adjustment summed before the recomputed bars: from each root's first bar read (its warm-up) on
+    // the rolls the step's back-adjustment summed before the recomputed bars, from each root's first bar read on
     await sql.run(`CREATE OR REPLACE TEMP TABLE look_ahead_source AS
-      WITH step_read_from AS (
-        SELECT root, min(ts) AS read_from FROM (
-          SELECT root, ts FROM front_month_bars WHERE ts >= ${warmUpFrom}::TIMESTAMP AND ts < ${monthStart}::TIMESTAMP
-          QUALIFY row_number() OVER (PARTITION BY root ORDER BY ts DESC) <= ${WARM_UP_BARS}
-          UNION ALL SELECT DISTINCT root, ${monthStart}::TIMESTAMP FROM bars_until_cut
-        ) GROUP BY root
-      ), recomputed_from AS (SELECT root, min(ts) AS first_ts FROM bars_until_cut GROUP BY root)
+      WITH recomputed_from AS (SELECT root, min(ts) AS first_ts FROM bars_until_cut GROUP BY root)
       SELECT * FROM bars_until_cut
       UNION ALL
       SELECT b.* FROM front_month_bars b JOIN step_read_from s ON s.root = b.root JOIN recomputed_from r ON r.root = b.root
@@ -74,7 +77,8 @@ export const noLookAheadCheck: CheckSpec = {
     const failing = await sql.all(`
       SELECT a.root, a.ts, [${FEATURE_NAMES.map((name, i) => `CASE WHEN ${differs[i] ?? "false"} THEN '${name}' END`).join(", ")}] AS features
       FROM output a JOIN features_until_cut b ON b.root = a.root AND b.ts = a.ts
-      WHERE ${differs.join(" OR ")}
+      -- only the compared days of the output are read
+      WHERE a.ts >= ${fromTs}::TIMESTAMP AND a.ts <= ${cutTs}::TIMESTAMP AND (${differs.join(" OR ")})
       LIMIT 10`);
     const [compared] = await sql.all<{ n: bigint }>("SELECT count(*) AS n FROM features_until_cut");
     return {
