@@ -219,6 +219,15 @@ describe("the asset UI in a browser", () => {
     expect(await description.staticDetails()).toContain("**started by**: materia ui");
     // The matrix refreshes itself (htmx polling): wait for the cell to turn fresh in this same page.
     await waitForCell(page, "shop/revenue", "2024-05", "fresh", 120_000);
+    // …and repaints it: the swapped-in canvas shows the fresh colour at 2024-05 (the row's fifth cell).
+    const pixel = await waitFor("the repainted cell", async () => {
+      const rgb = await page.evaluate<number[]>(`(() => {
+        const canvas = document.querySelector('.matrix[data-asset="shop/revenue"] canvas.cells');
+        return Array.from(canvas.getContext("2d").getImageData(${4 * CELL_PITCH + 4}, 7, 1, 1).data.slice(0, 3));
+      })()`);
+      return rgb.join(",") === "47,158,68" ? rgb : undefined;
+    });
+    expect(pixel).toEqual([47, 158, 68]);
 
     // The Temporal Web UI's own page of the run says what it is (its screenshot for the README).
     await page.goto(`${requireEnv("MATERIA_TEST_TEMPORAL_UI_URL")}/namespaces/default/workflows/${encodeURIComponent(started!)}`);
