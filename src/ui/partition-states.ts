@@ -94,7 +94,7 @@ export class CatalogView {
     const now = Date.now();
     const cached = this.indexes.get(asset);
     if (cached?.value && now - cached.at <= INDEX_TTL_MS) return cached.value;
-    if (cached?.pending) return cached.value && cached.at !== 0 ? cached.value : cached.pending;
+    if (cached?.pending) return cached.value && cached.at !== 0 && now - cached.at <= SERVE_STALE_MS ? cached.value : cached.pending;
     const before = cached?.value;
     const pending = (async (): Promise<IndexSnapshot> => {
       if (before && (await this.ctx.catalog.index.generation(asset)) === before.generation) return before;
