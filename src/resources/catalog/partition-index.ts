@@ -84,6 +84,8 @@ const GENERATION_DIGITS = 10;
 const MAX_ATTEMPTS = 200;
 /** Writes a generation remembers descending from: far more than can land between a writer's read and its create. */
 const LINEAGE_KEPT = 256;
+/** Bases are swept after compactions; every this many generations also, for orphans of writers that lost. */
+const BASE_SWEEP_EVERY = 32;
 
 export class PartitionIndexError extends MateriaError {
   constructor(message: string) {
@@ -161,6 +163,10 @@ export interface IndexSnapshot {
 }
 
 export class PartitionIndex {
+  /** Entries waiting for the commit under way, per asset; then committed together. */
+  private readonly batches = new Map<string, { entries: PartitionIndexEntry[]; done: Promise<void> }>();
+  private readonly committing = new Map<string, Promise<void>>();
+
   constructor(private readonly store: ObjectStore) {}
 
   /** Every indexed partition of `asset` (an empty map when it has no index yet). */
@@ -221,6 +227,31 @@ export class PartitionIndex {
    * is read only to fold a full delta into a new one.
    */
   async update(asset: string, incoming: PartitionIndexEntry[]): Promise<void> {
+    // Writers in this process (a worker's concurrent steps) join one batch per asset while a commit is under
+    // way, instead of contending with each other for the next generation.
+    let batch = this.batches.get(asset);
+    if (!batch) {
+      const entries: PartitionIndexEntry[] = [];
+      const previous = this.committing.get(asset) ?? Promise.resolve();
+      const done = previous
+        .catch(() => undefined)
+        .then(async () => {
+          this.batches.delete(asset);
+          await this.commitEntries(asset, entries);
+        });
+      batch = { entries, done };
+      this.batches.set(asset, batch);
+      this.committing.set(asset, done);
+      const settled = (): void => {
+        if (this.committing.get(asset) === done) this.committing.delete(asset);
+      };
+      done.then(settled, settled);
+    }
+    batch.entries.push(...incoming);
+    await batch.done;
+  }
+
+  private async commitEntries(asset: string, incoming: readonly PartitionIndexEntry[]): Promise<void> {
     await this.commit(asset, async (delta, loadAll) => {
       for (const entry of incoming) delta.set(entryId(entry.partition), mergeEntry(delta.get(entryId(entry.partition)), entry));
       if (delta.size <= COMPACT_AT) return { delta };
@@ -267,13 +298,17 @@ export class PartitionIndex {
       const written: GenerationDoc = { formatVersion: 1, asset, base, entries: deltaEntries, lineage: [id, ...(doc?.lineage ?? [])].slice(0, LINEAGE_KEPT) };
       if (await this.store.createIfAbsent(generationKey(asset, generation + 1), JSON.stringify(written))) {
         // Generation n+1 may have existed and been removed behind a chain that has since moved on: then this
-        // create succeeded but nobody will read it. The chain's current generation names every write it
-        // descends from; if it does not name this one, the write is lost — do it again (merging is idempotent).
-        if (await this.inLineage(asset, id)) {
-          await this.removeBehind(asset, generation + 1, [base, doc?.base ?? null]);
-          return;
-        }
-        continue;
+        // create succeeded but nobody will read it. Only when a later generation exists can that be so; then the
+        // chain's current generation names every write it descends from, and if it does not name this one the
+        // write is lost — do it again (merging is idempotent). One listing serves this and the clean-up.
+        const listed = (await this.store.list(generationPrefix(asset))).map((o) => o.key);
+        const ours = generationKey(asset, generation + 1);
+        if ((listed.at(-1) ?? ours) > ours && !(await this.inLineage(asset, id))) continue;
+        // The first write after a compaction (or a periodic sweep) also removes the bases nothing reads any more.
+        const afterCompaction = doc !== undefined && doc.base !== null && Object.keys(doc.entries).length === 0;
+        const sweepBases = "compacted" in next || afterCompaction || (generation + 1) % BASE_SWEEP_EVERY === 0;
+        await this.removeBehind(asset, generation + 1, listed, sweepBases ? [base, doc?.base ?? null] : undefined);
+        return;
       }
       // Another writer took n+1: read it and merge again, after a short, random pause so two writers do not stay in step.
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * Math.min(50, 2 + attempt * 2))));
@@ -318,12 +353,13 @@ export class PartitionIndex {
    * ≤ n that neither names (orphans of writers that lost). Bases for later
    * generations belong to writers still under way.
    */
-  private async removeBehind(asset: string, generation: number, keepBases: Array<string | null>): Promise<void> {
-    const stale = (await this.store.list(generationPrefix(asset))).map((o) => o.key).filter((key) => key < generationKey(asset, generation - 1));
+  private async removeBehind(asset: string, generation: number, listed: readonly string[], keepBases: Array<string | null> | undefined): Promise<void> {
+    const stale = listed.filter((key) => key < generationKey(asset, generation - 1));
     const prefix = basePrefix(asset);
-    const bases = (await this.store.list(prefix))
-      .map((o) => o.key)
-      .filter((key) => !keepBases.includes(key) && Number(key.slice(prefix.length, prefix.length + GENERATION_DIGITS)) <= generation - 1);
+    const bases =
+      keepBases === undefined
+        ? []
+        : (await this.store.list(prefix)).map((o) => o.key).filter((key) => !keepBases.includes(key) && Number(key.slice(prefix.length, prefix.length + GENERATION_DIGITS)) <= generation - 1);
     if (stale.length + bases.length > 0) await this.store.deleteMany([...stale, ...bases]).catch(() => undefined);
   }
 }
