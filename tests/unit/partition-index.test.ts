@@ -82,6 +82,16 @@ describe("partition index", () => {
     expect(snapshot.entries.get(keys[7]!)?.version?.runId).toBe(`run-${keys[7]}`);
   });
 
+  test("concurrent writes of one process join batches: every entry lands, in fewer generations than writes", async () => {
+    const { root } = lake();
+    const index = new PartitionIndex(new LocalObjectStore(root));
+    const keys = days(40);
+    await Promise.all(keys.map((key) => index.recordPublished(manifest("batched", key, "2025-01-01T00:00:00.000Z"))));
+    const snapshot = await index.read("batched");
+    expect([...snapshot.entries.keys()].sort()).toEqual(keys);
+    expect(snapshot.generation).toBeLessThan(keys.length / 2);
+  });
+
   test("a writer so slow that its next generation came and went writes again instead of losing its entry", async () => {
     const { root } = lake();
     const fast = new PartitionIndex(new LocalObjectStore(root));
