@@ -144,8 +144,10 @@ export class Catalog {
     if (!(await this.store.head(target.dataKey))) {
       throw new CatalogError(`The data object of version ${target.dataVersion.slice(0, 12)} is gone (${target.dataKey}).`);
     }
+    // The phases timed the current version's step, not the target's: a rollback has none of its own.
+    const { phasesMs: _currentPhases, ...kept } = current;
     const rolledBack: Manifest = {
-      ...current,
+      ...kept,
       ...target,
       publishedAt: new Date().toISOString(),
       metadata: { ...current.metadata, rolledBackFrom: current.dataVersion, rolledBackTo: target.dataVersion },
