@@ -5,7 +5,7 @@
  * activities call. For unit tests of assets and quick local use.
  */
 import { randomUUID } from "node:crypto";
-import { ReadySet, type Definitions, type PlanStep } from "../core";
+import { outcomeOf, ReadySet, type Definitions, type PlanStep } from "../core";
 import type { ExecutionEnvironment } from "./environment";
 import { partitionContext, planRun, type PlanInput } from "./plan-run";
 import { runStepRidingOutOutages } from "./ride-out";
@@ -45,7 +45,7 @@ export async function materialize(definitions: Definitions, input: PlanInput & {
     const step = plan.steps[node]!;
     const result = await executeOne(definitions, step, { ...input, runId, context });
     results.set(step.id, result);
-    for (const skipped of set.complete(node, result.status === "published" ? "done" : result.status === "blocked" ? "blocked" : "failed").skipped) {
+    for (const skipped of set.complete(node, outcomeOf(result.status)).skipped) {
       const descendant = plan.steps[skipped]!;
       const because = plan.steps[set.brokenUpstream(skipped)!]!.id;
       input.env.log.debug({ step: descendant.id, after: because }, "skipping step: a step it depends on did not publish");

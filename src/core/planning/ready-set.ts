@@ -26,6 +26,11 @@ const FINAL: ReadonlySet<NodeState> = new Set(["done", "failed", "blocked", "ski
 /** Final states that satisfy a downstream node. */
 const SATISFIES: ReadonlySet<NodeState> = new Set(["done", "kept"]);
 
+/** How a step's status ends its node: published is done, blocked by a check is blocked, anything else failed. */
+export function outcomeOf(status: string): NodeOutcome {
+  return status === "published" ? "done" : status === "blocked" ? "blocked" : "failed";
+}
+
 export function isFinalState(state: NodeState): boolean {
   return FINAL.has(state);
 }

@@ -218,6 +218,19 @@ function validityOf(plan: OutputPlan, start: number, rows: number, mask: Uint32A
   return anyNull;
 }
 
+/** Copy rows [start, start + rows) of every output column into `chunk`'s vectors, with their validity where a column has NULLs. */
+function fillChunk(chunk: DuckDBDataChunk, plans: OutputPlan[], start: number, rows: number, mask: Uint32Array<ArrayBuffer>): void {
+  for (const [c, plan] of plans.entries()) {
+    const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
+    const width = plan.values.BYTES_PER_ELEMENT;
+    bindings.copy_data_to_vector(vector, 0, plan.values.buffer as ArrayBuffer, plan.values.byteOffset + start * width, rows * width);
+    if (validityOf(plan, start, rows, mask)) {
+      bindings.vector_ensure_validity_writable(vector);
+      bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, Math.ceil(rows / 64) * 8);
+    }
+  }
+}
+
 /**
  * Create `table` (a quoted name) with the kernel's output columns and append
  * them. Returns the row count.
@@ -233,15 +246,7 @@ export async function writeColumns(connection: DuckDBConnection, table: string, 
     for (let start = 0; start < length; start += chunkRows) {
       const rows = Math.min(chunkRows, length - start);
       const chunk = DuckDBDataChunk.create(types, rows);
-      for (const [c, plan] of plans.entries()) {
-        const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
-        const width = plan.values.BYTES_PER_ELEMENT;
-        bindings.copy_data_to_vector(vector, 0, plan.values.buffer as ArrayBuffer, plan.values.byteOffset + start * width, rows * width);
-        if (validityOf(plan, start, rows, mask)) {
-          bindings.vector_ensure_validity_writable(vector);
-          bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, Math.ceil(rows / 64) * 8);
-        }
-      }
+      fillChunk(chunk, plans, start, rows, mask);
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
@@ -296,15 +301,7 @@ export function scanColumns(connection: DuckDBConnection, name: string, output: 
       const rows = Math.min(chunkRows, length - next);
       chunk.rowCount = rows;
       if (rows === 0) return;
-      for (const [c, plan] of plans.entries()) {
-        const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
-        const width = plan.values.BYTES_PER_ELEMENT;
-        bindings.copy_data_to_vector(vector, 0, plan.values.buffer as ArrayBuffer, plan.values.byteOffset + next * width, rows * width);
-        if (validityOf(plan, next, rows, mask)) {
-          bindings.vector_ensure_validity_writable(vector);
-          bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, Math.ceil(rows / 64) * 8);
-        }
-      }
+      fillChunk(chunk, plans, next, rows, mask);
       position.next = next + rows;
     },
   });

@@ -5,7 +5,7 @@
  * tick launches. Cron ticks are judged between the previous tick and now.
  */
 import { CronExpressionParser } from "cron-parser";
-import { evaluateAutomation, type AutomationTick, type Definitions, type PartitionKeyContext, type PartitionStatus } from "../../core";
+import { automationLeaves, evaluateAutomation, type AutomationTick, type Definitions, type PartitionKeyContext, type PartitionStatus } from "../../core";
 import { assetStatuses, objectReader, partitionContext, type ExecutionEnvironment } from "../../execution";
 
 export interface AutomationEvaluation {
@@ -73,8 +73,7 @@ function windowOf(definitions: Definitions, asset: string, latest: number, conte
 function widestWindow(definitions: Definitions, asset: string): number {
   const definition = definitions.graph.node(asset).definition;
   if (definition.type === "source" || !definition.automation) return 1;
-  const leaves = definition.automation.kind === "any" ? definition.automation.conditions : [definition.automation];
-  return Math.max(1, ...leaves.map((leaf) => ("latest" in leaf ? leaf.latest : 1)));
+  return Math.max(1, ...automationLeaves(definition.automation).map((leaf) => (leaf.kind === "on_cron" ? 1 : leaf.latest)));
 }
 
 /** Every upstream partition the asset partition reads has data: a manifest, or a source that reports it. */

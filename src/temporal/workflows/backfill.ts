@@ -17,7 +17,7 @@
  */
 import { ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from "@temporalio/workflow";
 import { planNode, progressGrid } from "../../core/planning/asset-partitions";
-import { ReadySet } from "../../core/planning/ready-set";
+import { outcomeOf, ReadySet } from "../../core/planning/ready-set";
 import type { BackfillActivities } from "../activities/backfill";
 import {
   backfillProgressQuery,
@@ -31,7 +31,7 @@ import {
 } from "../backfill-shared";
 import { MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION } from "../search-attributes";
 import { RUN_FAILED_ERROR, type StepSummary } from "../shared";
-import { nodeOutcome, runStep } from "./step-runner";
+import { runStep } from "./step-runner";
 
 const { planBackfill } = proxyActivities<BackfillActivities>({ startToCloseTimeout: "10 minutes", retry: { maximumAttempts: 5 } });
 
@@ -84,7 +84,7 @@ export async function backfillWorkflow(input: BackfillInput, carried?: BackfillS
         .then(
           (summary) => {
             current.finished++;
-            const { skipped } = ready.complete(node, nodeOutcome(summary.status));
+            const { skipped } = ready.complete(node, outcomeOf(summary.status));
             if (summary.status !== "published") recordFailure(current, summary, skipped.length);
             describeInWebUi(current, ready, paused);
           },

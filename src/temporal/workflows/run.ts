@@ -7,11 +7,11 @@
  * with a typed, non-retryable failure whose details list every step.
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, upsertSearchAttributes } from "@temporalio/workflow";
-import { ReadySet } from "../../core/planning/ready-set";
+import { outcomeOf, ReadySet } from "../../core/planning/ready-set";
 import type { RunActivities } from "../activities/run";
 import { MATERIA_ASSETS, MATERIA_JOB, MATERIA_KIND, MATERIA_LOCATION, MATERIA_PARTITION } from "../search-attributes";
 import { CHECK_FAILED_ERROR, RUN_FAILED_ERROR, type PlannedStep, type RunInput, type RunPlan, type StepStatus, type StepSummary, type RunSummary } from "../shared";
-import { nodeOutcome, pageFailedStep, runStep } from "./step-runner";
+import { pageFailedStep, runStep } from "./step-runner";
 
 const { planRun } = proxyActivities<RunActivities>({
   startToCloseTimeout: "5 minutes",
@@ -66,7 +66,7 @@ async function executePlan(plan: RunPlan): Promise<Map<string, StepSummary>> {
         .then(
           (summary) => {
             results.set(step.id, summary);
-            for (const skippedNode of set.complete(node, nodeOutcome(summary.status)).skipped) {
+            for (const skippedNode of set.complete(node, outcomeOf(summary.status)).skipped) {
               const descendant = plan.steps[skippedNode]!;
               results.set(descendant.id, skipped(descendant, plan.steps[set.brokenUpstream(skippedNode)!]!.id));
             }

@@ -7,10 +7,9 @@
  */
 import { ActivityCancellationType, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, sleep, workflowInfo, type ActivityOptions } from "@temporalio/workflow";
 import { msToNumber } from "@temporalio/common/lib/time";
-import type { NodeOutcome } from "../../core/planning/ready-set";
 import type { AlertActivities } from "../activities/alerts";
 import type { RunActivities } from "../activities/run";
-import { STEP_HEARTBEAT_TIMEOUT, type StepActivityOptions, type StepFailureDetails, type StepStatus, type StepSummary } from "../shared";
+import { STEP_HEARTBEAT_TIMEOUT, type StepActivityOptions, type StepFailureDetails, type StepSummary } from "../shared";
 import { sendPlannedAlerts } from "./alert";
 
 /**
@@ -87,11 +86,6 @@ export async function runStep(request: StepRequest): Promise<StepSummary> {
 export async function pageFailedStep(failed: StepSummary): Promise<void> {
   const planned = await planRunFailedAlert({ workflowId: workflowInfo().workflowId, message: `${failed.id}: ${failed.error ?? "failed"}`, asset: failed.step, partition: failed.partition });
   await sendPlannedAlerts(planned, `${workflowInfo().runId}:${failed.id}`);
-}
-
-/** How a step's status ends its node in the ready set. */
-export function nodeOutcome(status: StepStatus): NodeOutcome {
-  return status === "published" ? "done" : status === "blocked" ? "blocked" : "failed";
 }
 
 /** The wait before the next attempt under the asset's retry policy, or undefined when the failure is final. */
