@@ -166,8 +166,9 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     for (const output of staged) {
       const previous = await env.catalog.readManifest(output.asset, output.partition);
       current.set(stagedId(output), previous);
-      await db.run(`CREATE OR REPLACE VIEW ${db.ident(OUTPUT_VIEW)} AS SELECT * FROM read_parquet(${quoteLiteral(output.path)})`);
-      const results = await runChecks(definitions.graph.node(output.asset).checks, {
+      const checks = definitions.graph.node(output.asset).checks;
+      if (checks.length > 0) await db.run(`CREATE OR REPLACE VIEW ${db.ident(OUTPUT_VIEW)} AS SELECT * FROM read_parquet(${quoteLiteral(output.path)})`);
+      const results = await runChecks(checks, {
         db,
         asset: output.asset,
         partition: output.partition,

@@ -49,6 +49,25 @@ describe("leases on a step partition", () => {
     await expect(next.assertHeld()).resolves.toBeUndefined();
   });
 
+  it("a stalled holder releasing after a takeover (without having looked) neither frees the new lease nor leaves a trace", async () => {
+    const s = store();
+    const acquiredAt = Date.now();
+    const stalled = await Lease.acquire(s, "a/b", "2025-01", "run-1", { ttlMs: 50 });
+    await waitFor("the lease TTL to run out", () => Date.now() > acquiredAt + 60, { intervalMs: 10 });
+    const next = await Lease.acquire(s, "a/b", "2025-01", "run-2", { pollMs: 20 });
+    // release() does not list first: it rewrites its own, older generation.
+    await stalled.release();
+    await expect(next.assertHeld()).resolves.toBeUndefined();
+    const waits: string[] = [];
+    const third = Lease.acquire(s, "a/b", "2025-01", "run-3", { pollMs: 20, onWait: (holder) => waits.push(holder) });
+    await waitFor("the third owner to be refused", () => waits.length >= 1);
+    expect(waits[0]).toBe("run-2");
+    await next.release();
+    await third;
+    // Only the current generation is left: the stalled holder's rewrite was swept with the rest.
+    expect((await s.list("locks/a/b/")).map((o) => o.key)).toEqual(["locks/a/b/2025-01/0000000002.json"]);
+  });
+
   it("two runs of the same step partition never materialize it at once; the second joins", async () => {
     // The first run holds its step open until the second has been seen waiting for its lease:
     // the overlap is made to happen, not hoped for with a sleep.

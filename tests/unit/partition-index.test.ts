@@ -92,6 +92,21 @@ describe("partition index", () => {
     expect(snapshot.generation).toBeLessThan(keys.length / 2);
   });
 
+  test("a writer starting from the generation it last wrote loses nothing when another process wrote since", async () => {
+    const { root } = lake();
+    const ours = new PartitionIndex(new LocalObjectStore(root));
+    const theirs = new PartitionIndex(new LocalObjectStore(root));
+    await ours.recordPublished(manifest("a", "p0", "2025-01-01T00:00:00.000Z"));
+    // One write by the other process: our remembered generation 0 is no longer the latest, its next one exists.
+    await theirs.recordPublished(manifest("a", "p1", "2025-01-01T00:00:01.000Z"));
+    await ours.recordPublished(manifest("a", "p2", "2025-01-01T00:00:02.000Z"));
+    // Three more by the other process: our remembered generation's successor was created and deleted behind the chain.
+    for (const key of ["p3", "p4", "p5"]) await theirs.recordPublished(manifest("a", key, "2025-01-01T00:00:03.000Z"));
+    await ours.recordPublished(manifest("a", "p6", "2025-01-01T00:00:04.000Z"));
+    const snapshot = await new PartitionIndex(new LocalObjectStore(root)).read("a");
+    expect([...snapshot.entries.keys()].sort()).toEqual(["p0", "p1", "p2", "p3", "p4", "p5", "p6"]);
+  });
+
   test("a writer so slow that its next generation came and went writes again instead of losing its entry", async () => {
     const { root } = lake();
     const fast = new PartitionIndex(new LocalObjectStore(root));

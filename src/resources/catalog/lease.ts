@@ -41,6 +41,9 @@ export interface LeaseOptions {
 const GENERATION_DIGITS = 10;
 
 export class Lease {
+  /** Set once a check saw another holder: nothing of ours is left to release. */
+  private lost = false;
+
   private constructor(
     private readonly store: ObjectStore,
     private readonly prefix: string,
@@ -58,7 +61,8 @@ export class Lease {
     const log = options.log;
     for (;;) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-      const current = await currentGeneration(store, prefix);
+      const listed = await generations(store, prefix);
+      const current = listed.at(-1);
       const record = current === undefined ? undefined : await store.getJson<LeaseRecord>(generationKey(prefix, current));
       const free = record === undefined || record.released || record.expiresAt < Date.now();
       if (record !== undefined && record.owner === owner && !record.released) {
@@ -70,8 +74,9 @@ export class Lease {
       if (free) {
         const next = current === undefined ? 0 : current + 1;
         if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: Date.now() + ttlMs, released: false } satisfies LeaseRecord))) {
-          // Older generations are history now; removing them keeps listings short.
-          if (current !== undefined) await store.delete(generationKey(prefix, current)).catch(() => undefined);
+          // Older generations are history now; removing them keeps listings short. (All of them: a holder that lost
+          // its lease just as it released may have written its own generation back; see release.)
+          if (listed.length > 0) await store.deleteMany(listed.map((generation) => generationKey(prefix, generation))).catch(() => undefined);
           const why = record === undefined ? "free" : record.released ? `released by ${record.owner}` : `expired (held by ${record.owner}, which stopped renewing it)`;
           log?.debug({ lease: prefix, generation: next, waitedFor }, `lease: taken (${why})`);
           return new Lease(store, prefix, next, owner, ttlMs, waitedFor);
@@ -93,15 +98,22 @@ export class Lease {
   }
 
   async assertHeld(): Promise<void> {
-    const current = await currentGeneration(this.store, this.prefix);
+    const current = (await generations(this.store, this.prefix)).at(-1);
     if (current !== this.generation) {
+      this.lost = true;
       const holder = current === undefined ? "nobody" : ((await this.store.getJson<LeaseRecord>(generationKey(this.prefix, current)))?.owner ?? "unknown");
       throw new LeaseLostError(this.prefix, holder);
     }
   }
 
+  /**
+   * Mark our generation released, without listing first: the step has just
+   * checked it holds the lease (before publishing), and in the rare case that
+   * it was taken over since, rewriting our older generation is harmless (the
+   * highest generation is the lease) and the next taker deletes it.
+   */
   async release(): Promise<void> {
-    if ((await currentGeneration(this.store, this.prefix)) !== this.generation) return;
+    if (this.lost) return;
     await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: 0, released: true } satisfies LeaseRecord);
   }
 }
@@ -110,8 +122,7 @@ function generationKey(prefix: string, generation: number): string {
   return `${prefix}${String(generation).padStart(GENERATION_DIGITS, "0")}.json`;
 }
 
-async function currentGeneration(store: ObjectStore, prefix: string): Promise<number | undefined> {
-  const objects = await store.list(prefix);
-  const last = objects[objects.length - 1];
-  return last === undefined ? undefined : Number(last.key.slice(prefix.length, prefix.length + GENERATION_DIGITS));
+/** The generations present, lowest first: the last is the lease. */
+async function generations(store: ObjectStore, prefix: string): Promise<number[]> {
+  return (await store.list(prefix)).map((object) => Number(object.key.slice(prefix.length, prefix.length + GENERATION_DIGITS)));
 }

@@ -166,6 +166,14 @@ export class PartitionIndex {
   /** Entries waiting for the commit under way, per asset; then committed together. */
   private readonly batches = new Map<string, { entries: PartitionIndexEntry[]; done: Promise<void> }>();
   private readonly committing = new Map<string, Promise<void>>();
+  /**
+   * The generation this process last wrote, per asset. A writer that is the
+   * only one publishing an asset (the usual case: one backfill) starts its next
+   * commit from it instead of listing and reading the chain again; when
+   * somebody else wrote meanwhile its create of n+1 fails, or the lineage check
+   * below catches it, and it reads the chain as usual.
+   */
+  private readonly lastWritten = new Map<string, { generation: number; doc: GenerationDoc }>();
 
   constructor(private readonly store: ObjectStore) {}
 
@@ -275,7 +283,9 @@ export class PartitionIndex {
     ) => Promise<{ delta: Map<string, PartitionIndexEntry> } | { compacted: Map<string, PartitionIndexEntry> }>,
   ): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.current(asset);
+      const remembered = this.lastWritten.get(asset);
+      this.lastWritten.delete(asset);
+      const current = remembered ?? (await this.current(asset));
       if (current === "gone") continue;
       const generation = current === undefined ? -1 : current.generation;
       const doc = current?.doc;
@@ -304,12 +314,15 @@ export class PartitionIndex {
         const listed = (await this.store.list(generationPrefix(asset))).map((o) => o.key);
         const ours = generationKey(asset, generation + 1);
         if ((listed.at(-1) ?? ours) > ours && !(await this.inLineage(asset, id))) continue;
+        if ((listed.at(-1) ?? ours) === ours) this.lastWritten.set(asset, { generation: generation + 1, doc: written });
         // The first write after a compaction (or a periodic sweep) also removes the bases nothing reads any more.
         const afterCompaction = doc !== undefined && doc.base !== null && Object.keys(doc.entries).length === 0;
         const sweepBases = "compacted" in next || afterCompaction || (generation + 1) % BASE_SWEEP_EVERY === 0;
         await this.removeBehind(asset, generation + 1, listed, sweepBases ? [base, doc?.base ?? null] : undefined);
         return;
       }
+      // Our remembered generation was not the latest: read the chain, no pause (this was no contention).
+      if (remembered) continue;
       // Another writer took n+1: read it and merge again, after a short, random pause so two writers do not stay in step.
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * Math.min(50, 2 + attempt * 2))));
     }

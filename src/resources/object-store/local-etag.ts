@@ -31,9 +31,15 @@ export class ContentEtagCache {
     }
   }
 
-  async etagOf(path: string, stats: BigIntStats): Promise<string> {
+  /** The remembered etag when the file is still the one it was computed for. */
+  known(path: string, stats: BigIntStats): string | undefined {
     const known = this.byPath.get(path);
-    if (known && known.identity === identityOf(stats)) return known.etag;
+    return known && known.identity === identityOf(stats) ? known.etag : undefined;
+  }
+
+  async etagOf(path: string, stats: BigIntStats): Promise<string> {
+    const known = this.known(path, stats);
+    if (known !== undefined) return known;
     // Hash through one open handle and remember the identity of what was
     // actually read, in case the file was replaced since `stats` was taken.
     const handle = await open(path, "r");

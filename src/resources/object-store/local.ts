@@ -7,23 +7,26 @@
  * - A key can never name a path outside the root: keys are validated
  *   (keys.ts) and the resolved path is checked again (defence in depth).
  * - Etags are content md5s (local-etag.ts).
+ * - Small objects (JSON, lease and index records) and listings use synchronous
+ *   calls (small-file.ts says why); data files are streamed asynchronously.
  *
  * Unlike S3, a folder cannot hold an object "a/b" and an object "a/b/c" at
  * once; such a write fails with code KEY_CONFLICT. Segments longer than the
  * filesystem's name limit (usually 255 bytes) fail too. Symbolic links inside
  * the root are followed for reads and ignored by `list`; the root is trusted.
  */
-import { createReadStream, type BigIntStats } from "node:fs";
-import { open, readdir, rmdir, stat, unlink, type FileHandle } from "node:fs/promises";
+import { createReadStream, readdirSync, rmdirSync, statSync, unlinkSync, type BigIntStats } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { moveFileAtomically, writeFileAtomically, isTempFileName, type ByteSource } from "./atomic-file";
+import { moveFileAtomically, writeFileAtomically, isTempFileName, type ByteSource, type WrittenFile } from "./atomic-file";
 import { mapWithConcurrency } from "./concurrency";
 import { InvalidObjectKeyError, ObjectNotFoundError, ObjectStoreError } from "./errors";
 import { decodeJson, encodeJson } from "./json";
 import { compareObjectKeys, isValidObjectKey, validateObjectKey, validateObjectKeyPrefix } from "./keys";
 import { ContentEtagCache } from "./local-etag";
+import { readSmallFileSync, writeSmallFileAtomicallySync } from "./small-file";
 import { errnoCode, sourceFileSize } from "./source-file";
 import type { ObjectInfo, ObjectStore } from "./types";
 
@@ -81,7 +84,8 @@ export class LocalObjectStore implements ObjectStore {
   async createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean> {
     const path = this.pathFor(key);
     try {
-      await writeFileAtomically(path, [data], { fsync: this.options.fsync ?? false, exclusive: true });
+      const written = writeSmallFileAtomicallySync(path, data, { fsync: this.options.fsync ?? false, exclusive: true });
+      this.etags.remember(path, written.stats, written.md5);
       return true;
     } catch (error) {
       if (errnoCode(error) === "EEXIST") return false;
@@ -91,7 +95,12 @@ export class LocalObjectStore implements ObjectStore {
 
   async putJson(key: string, value: unknown): Promise<ObjectInfo> {
     const path = this.pathFor(key);
-    return this.write(key, path, [encodeJson(key, value)]);
+    const text = encodeJson(key, value);
+    try {
+      return this.infoOfWritten(key, path, writeSmallFileAtomicallySync(path, text, { fsync: this.options.fsync ?? false }));
+    } catch (error) {
+      throw this.writeError(key, error);
+    }
   }
 
   async getToFile(key: string, localPath: string): Promise<void> {
@@ -119,12 +128,14 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async getJson<T>(key: string): Promise<T | undefined> {
+    const path = this.pathFor(key);
+    let bytes: Buffer | undefined;
     try {
-      return decodeJson<T>(key, await this.getBytes(key));
+      bytes = readSmallFileSync(path);
     } catch (error) {
-      if (error instanceof ObjectNotFoundError) return undefined;
-      throw error;
+      throw this.ioError("read", key, error);
     }
+    return bytes === undefined ? undefined : decodeJson<T>(key, bytes);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -136,7 +147,7 @@ export class LocalObjectStore implements ObjectStore {
     // Start at the deepest folder the prefix names in full; filter the rest by string prefix.
     const startFolderKey = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
     const files: Array<{ key: string; path: string }> = [];
-    await this.collectFiles(startFolderKey, prefix, files);
+    this.collectFiles(startFolderKey, prefix, files);
     const infos = await mapWithConcurrency(files, FILE_CONCURRENCY, (file) => this.infoOf(file.key, file.path));
     return infos.filter((info): info is ObjectInfo => info !== undefined).sort((a, b) => compareObjectKeys(a.key, b.key));
   }
@@ -145,12 +156,12 @@ export class LocalObjectStore implements ObjectStore {
     const path = this.pathFor(key);
     this.etags.forget(path);
     try {
-      await unlink(path);
+      unlinkSync(path);
     } catch (error) {
       if (MISSING.has(errnoCode(error) ?? "")) return;
       throw this.ioError("delete", key, error);
     }
-    await this.pruneEmptyFolders(dirname(path));
+    this.pruneEmptyFolders(dirname(path));
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {
@@ -164,7 +175,7 @@ export class LocalObjectStore implements ObjectStore {
     // existence only: the etag (a content md5) would read the whole file
     let isFile: boolean;
     try {
-      isFile = (await stat(path)).isFile();
+      isFile = statSync(path).isFile();
     } catch (error) {
       if (!MISSING.has(errnoCode(error) ?? "")) throw this.ioError("read", key, error);
       isFile = false;
@@ -183,12 +194,15 @@ export class LocalObjectStore implements ObjectStore {
 
   private async write(key: string, path: string, source: ByteSource): Promise<ObjectInfo> {
     try {
-      const written = await writeFileAtomically(path, source, { fsync: this.options.fsync ?? false });
-      this.etags.remember(path, written.stats, written.md5);
-      return { key, size: written.size, etag: written.md5, lastModified: new Date(Number(written.stats.mtimeMs)) };
+      return this.infoOfWritten(key, path, await writeFileAtomically(path, source, { fsync: this.options.fsync ?? false }));
     } catch (error) {
       throw this.writeError(key, error);
     }
+  }
+
+  private infoOfWritten(key: string, path: string, written: WrittenFile): ObjectInfo {
+    this.etags.remember(path, written.stats, written.md5);
+    return { key, size: written.size, etag: written.md5, lastModified: new Date(Number(written.stats.mtimeMs)) };
   }
 
   /** Open an object for reading; ObjectNotFoundError when it is missing or is a folder. */
@@ -211,9 +225,10 @@ export class LocalObjectStore implements ObjectStore {
 
   private async infoOf(key: string, path: string): Promise<ObjectInfo | undefined> {
     try {
-      const stats: BigIntStats = await stat(path, { bigint: true });
+      const stats: BigIntStats = statSync(path, { bigint: true });
       if (!stats.isFile()) return undefined;
-      const etag = await this.etags.etagOf(path, stats);
+      // Hashing a file the store did not write (another process did) reads all of it: that stays asynchronous.
+      const etag = this.etags.known(path, stats) ?? (await this.etags.etagOf(path, stats));
       return { key, size: Number(stats.size), etag, lastModified: new Date(Number(stats.mtimeMs)) };
     } catch (error) {
       // Missing, or deleted between the listing and the stat.
@@ -222,11 +237,11 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  private async collectFiles(folderKey: string, prefix: string, out: Array<{ key: string; path: string }>): Promise<void> {
+  private collectFiles(folderKey: string, prefix: string, out: Array<{ key: string; path: string }>): void {
     const folder = folderKey === "" ? this.root : this.pathFor(folderKey);
     let entries;
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
       if (MISSING.has(errnoCode(error) ?? "")) return;
       throw this.ioError("list", folderKey, error);
@@ -238,7 +253,7 @@ export class LocalObjectStore implements ObjectStore {
       if (!isValidObjectKey(key)) continue;
       if (entry.isDirectory()) {
         const asFolder = `${key}/`;
-        if (asFolder.startsWith(prefix) || prefix.startsWith(asFolder)) await this.collectFiles(key, prefix, out);
+        if (asFolder.startsWith(prefix) || prefix.startsWith(asFolder)) this.collectFiles(key, prefix, out);
       } else if (entry.isFile() && key.startsWith(prefix)) {
         out.push({ key, path: resolve(folder, entry.name) });
       }
@@ -246,10 +261,10 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /** Remove folders left empty by a delete, up to (not including) the root, as S3 has no folders. */
-  private async pruneEmptyFolders(folder: string): Promise<void> {
+  private pruneEmptyFolders(folder: string): void {
     for (let current = folder; current.startsWith(this.rootWithSep); current = dirname(current)) {
       try {
-        await rmdir(current);
+        rmdirSync(current);
       } catch {
         return; // not empty (or already gone): stop
       }
