@@ -64,3 +64,11 @@ export function runConfigFromArgs(definitions: Definitions, file: string | undef
   }
   return config as Record<string, unknown>;
 }
+
+/** `--concurrency <n>`: steps at once, a positive integer (undefined: the job's or the default). */
+export function concurrencyFromArgs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const concurrency = Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RuntimeError("USAGE", `--concurrency must be a positive integer (got "${value}").`);
+  return concurrency;
+}

@@ -5,7 +5,7 @@
  * activities call. For unit tests of assets and quick local use.
  */
 import { randomUUID } from "node:crypto";
-import { outcomeOf, ReadySet, type Definitions, type PlanStep } from "../core";
+import { DEFAULT_MAX_CONCURRENT_STEPS, outcomeOf, ReadySet, type Definitions, type PlanStep } from "../core";
 import type { ExecutionEnvironment } from "./environment";
 import { partitionContext, planRun, type PlanInput } from "./plan-run";
 import { runStepRidingOutOutages } from "./ride-out";
@@ -33,7 +33,21 @@ export interface RunResult {
   steps: StepRunResult[];
 }
 
-export async function materialize(definitions: Definitions, input: PlanInput & { env: ExecutionEnvironment; runId?: string; signal?: AbortSignal; config?: RunConfig }): Promise<RunResult> {
+export interface MaterializeInput extends PlanInput {
+  env: ExecutionEnvironment;
+  runId?: string;
+  signal?: AbortSignal;
+  config?: RunConfig;
+  /**
+   * Steps running at once (default: the job's `maxConcurrentSteps`, else 4, as
+   * in a run through Temporal). A step spends much of its time in DuckDB's
+   * threads and the store, so a few side by side finish sooner; 1 runs them
+   * one after another.
+   */
+  maxConcurrentSteps?: number;
+}
+
+export async function materialize(definitions: Definitions, input: MaterializeInput): Promise<RunResult> {
   const runId = input.runId ?? `local-${randomUUID()}`;
   const context = await partitionContext(definitions, input.env.catalog);
   const plan = await planRun(definitions, input.env.catalog, input, context, input.env.log);
@@ -41,9 +55,10 @@ export async function materialize(definitions: Definitions, input: PlanInput & {
   const index = new Map(plan.steps.map((step, i) => [step.id, i]));
   const set = new ReadySet(plan.steps.map((step) => step.dependsOn.map((id) => index.get(id)!)));
   const results = new Map<string, StepRunResult>();
-  for (let node = set.take(); node !== undefined; node = set.take()) {
+  const limit = Math.max(1, input.maxConcurrentSteps ?? (input.job !== undefined ? definitions.job(input.job).maxConcurrentSteps : DEFAULT_MAX_CONCURRENT_STEPS));
+  const running = new Map<number, Promise<number>>();
+  const finish = (node: number, result: StepRunResult): void => {
     const step = plan.steps[node]!;
-    const result = await executeOne(definitions, step, { ...input, runId, context });
     results.set(step.id, result);
     for (const skipped of set.complete(node, outcomeOf(result.status)).skipped) {
       const descendant = plan.steps[skipped]!;
@@ -51,6 +66,15 @@ export async function materialize(definitions: Definitions, input: PlanInput & {
       input.env.log.debug({ step: descendant.id, after: because }, "skipping step: a step it depends on did not publish");
       results.set(descendant.id, { id: descendant.id, step: descendant.step, partition: descendant.partition, status: "skipped", outputs: [], durationMs: 0, skippedBecause: because });
     }
+  };
+  for (;;) {
+    for (let node = running.size < limit ? set.take() : undefined; node !== undefined; node = running.size < limit ? set.take() : undefined) {
+      const taken = node;
+      running.set(taken, executeOne(definitions, plan.steps[taken]!, { ...input, runId, context }).then((result) => (finish(taken, result), taken)));
+    }
+    if (running.size === 0) break;
+    // executeOne never rejects: a failed step is a result.
+    running.delete(await Promise.race(running.values()));
   }
   // In plan order, as before: callers read results by position.
   const steps = plan.steps.map((step) => results.get(step.id)!);

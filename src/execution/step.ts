@@ -152,9 +152,8 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       const path = join(scratchDir, `${asset.replace(/\//g, "__")}.parquet`);
       const kernel = "kernel" in output ? await startKernel(db, asset, output.kernel, metadata, step.keys.length > 1) : undefined;
       const query = "query" in output ? output.query : "table" in output ? `SELECT * FROM ${db.ident(output.table)}` : kernel!.query;
-      const rowCount = await db.copyToParquet(query, path, step.definition.parquet).finally(() => kernel?.release());
+      const { rowCount, schema } = await db.stageParquet(query, path, step.definition.parquet).finally(() => kernel?.release());
       hooks.heartbeat?.({ staged: asset, rowCount });
-      const schema = await db.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
       if (!grouped) staged.push({ asset, partition: request.partition, path, rowCount, schema });
       else for (const part of await splitByPartition(db, step, path, members as string[], scratchDir, step.definition.parquet)) staged.push({ asset, partition: part.partition, path: part.path, rowCount: part.rowCount, schema });
     }

@@ -31,6 +31,34 @@ describe("DuckDbSession (real DuckDB)", () => {
     await db.close();
   });
 
+  it("stages Parquet in one round trip with the row count and the schema DESCRIBE gives, for every kind of column", async () => {
+    const db = await DuckDbSession.open(settings);
+    await db.run("CREATE TYPE mood AS ENUM ('ok', 'sad')");
+    const columns = [
+      "1::DECIMAL(18,3) AS d",
+      "{'a': range, 'b b': [1.5]} AS s",
+      "[range]::BIGINT[] AS l",
+      "MAP {'k': range} AS m",
+      "TIMESTAMPTZ '2025-01-01 00:00:00+00' AS tz",
+      "'ok'::mood AS e",
+      "'a'::BLOB AS b",
+      "1::HUGEINT AS h",
+      "'1 day'::INTERVAL AS iv",
+      "1.5::FLOAT AS f",
+      "range AS num_rows",
+      `'x' AS "weird ""name"""`,
+    ];
+    for (const select of [columns.join(", "), columns.filter((c) => !c.includes("{'a'")).join(", ")]) {
+      const file = join(dir, "staged.parquet");
+      const staged = await db.stageParquet(`SELECT ${select} FROM range(7)`, file);
+      expect(staged.rowCount).toBe(7);
+      expect(staged.schema).toEqual(await db.describe(`SELECT * FROM read_parquet(${db.literal(file)})`));
+    }
+    const empty = await db.stageParquet("SELECT 1 AS one WHERE false", join(dir, "empty.parquet"));
+    expect(empty).toEqual({ rowCount: 0, schema: [{ name: "one", type: "INTEGER" }] });
+    await db.close();
+  });
+
   it("writes Parquet with an asset's options: zstd with dictionaries by default, lz4 without dictionaries on request", async () => {
     const db = await DuckDbSession.open(settings);
     const query = "SELECT range % 3 AS bucket, (range // 7) / 4 AS ratio FROM range(5000)";

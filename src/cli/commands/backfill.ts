@@ -13,7 +13,7 @@ import { formatFailures } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson } from "../table";
 import { withTemporalSession } from "../temporal-session";
-import { jobFromArgs, targetAssets, runConfigFromArgs } from "../usage";
+import { concurrencyFromArgs, jobFromArgs, targetAssets, runConfigFromArgs } from "../usage";
 
 interface BackfillOptions {
   select?: string;
@@ -74,8 +74,7 @@ export function registerBackfill(program: Command): void {
       if (!options.select && !options.job) throw new RuntimeError("USAGE", "Give --select <selection> or --job <name>.", { hint: 'e.g. materia backfill --job example_monthly --from 2025-01 --to 2025-06' });
       if (!options.from || !options.to) throw new RuntimeError("USAGE", "Give --from and --to (inclusive partition keys).");
       if (!["none", "existing", "fresh"].includes(options.skip)) throw new RuntimeError("USAGE", `--skip must be none, existing or fresh (got "${options.skip}").`);
-      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new RuntimeError("USAGE", `--concurrency must be a positive integer (got "${options.concurrency}").`);
+      const concurrency = concurrencyFromArgs(options.concurrency);
       // Validate locally first: unknown job/selection or bad keys fail (exit 2) before anything starts.
       const definitions = cliDefinitions();
       if (options.job) jobFromArgs(definitions, options.job);

@@ -1,5 +1,5 @@
 /**
- * `materia materialize --select <selection> --partition <key> [--wait]`:
+ * `materia materialize --select <selection> --partition <key> [--wait] [--concurrency N]`:
  * start a run through Temporal (joining an identical running one), or with
  * `--in-process` run it here without Temporal.
  */
@@ -14,7 +14,7 @@ import { isRunSummary } from "../backfill-report";
 import { cliRuntime, EXIT } from "../runtime";
 import { printJson, renderTable } from "../table";
 import { withTemporalSession } from "../temporal-session";
-import { requirePartitions, runConfigFromArgs, targetAssets } from "../usage";
+import { concurrencyFromArgs, requirePartitions, runConfigFromArgs, targetAssets } from "../usage";
 import { failureCause, failureSummary, rethrowWithCause } from "../workflow-failure";
 
 interface MaterializeOptions {
@@ -25,6 +25,7 @@ interface MaterializeOptions {
   inProcess?: boolean;
   json?: boolean;
   config?: string;
+  concurrency?: string;
 }
 
 export function registerMaterialize(program: Command): void {
@@ -36,6 +37,7 @@ export function registerMaterialize(program: Command): void {
     .option("--partition <key>", "a partition key (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .option("--wait", "wait for the run and print its steps")
     .option("--in-process", "run here, without Temporal (no durability)")
+    .option("--concurrency <n>", "steps materialized at once (default: the job's maxConcurrentSteps, else 4)")
     .option("--config <file.json>", "run configuration by asset key, validated by each asset's config schema")
     .option("--json", "print JSON")
     .action(async (options: MaterializeOptions) => {
@@ -49,10 +51,12 @@ export function registerMaterialize(program: Command): void {
       requirePartitions(definitions, assets, options.partition);
       buildPlan(definitions.graph, { assets, partitions: options.partition });
       const runConfig = runConfigFromArgs(definitions, options.config, assets);
+      const concurrency = concurrencyFromArgs(options.concurrency);
+      const limits = concurrency !== undefined ? { maxConcurrentSteps: concurrency } : {};
 
       if (options.inProcess) {
         const { env, teardown } = await cliEnvironment(config, log);
-        const result = await materialize(definitions, { ...target, partitions: options.partition, env, ...(runConfig ? { config: runConfig } : {}) }).finally(teardown);
+        const result = await materialize(definitions, { ...target, partitions: options.partition, env, ...limits, ...(runConfig ? { config: runConfig } : {}) }).finally(teardown);
         if (options.json) printJson(result);
         else console.log(renderTable(["step", "status", "rows", "ms"], result.steps.map((s) => [s.id, s.status, s.outputs.reduce((n, o) => n + o.rowCount, 0), s.durationMs])));
         process.exitCode = result.status === "succeeded" ? EXIT.ok : EXIT.failure;
@@ -60,7 +64,7 @@ export function registerMaterialize(program: Command): void {
       }
 
       await withTemporalSession(config, async (session) => {
-        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition, ...(runConfig ? { config: runConfig } : {}) }, { assets, startedBy: "materia materialize" });
+        const { handle, workflowId } = await startRun(session.client, config.temporal.taskQueue, { ...target, partitions: options.partition, ...limits, ...(runConfig ? { config: runConfig } : {}) }, { assets, startedBy: "materia materialize" });
         const link = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
         if (!options.wait) {
           if (options.json) printJson({ workflowId, link });

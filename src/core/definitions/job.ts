@@ -32,12 +32,15 @@ export interface JobDefinition {
   maxConcurrentSteps: number;
 }
 
+/** Steps of one run (or backfill) running at once unless a job or the launch says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_STEPS = 4;
+
 export function defineJob(spec: JobSpec): JobDefinition {
   validateName("job", spec.name);
   if (typeof spec.selection !== "string" || spec.selection.trim() === "") {
     throw new DefinitionError(`Job "${spec.name}" has an empty selection.`, { hint: 'e.g. selection: "group:market"' });
   }
-  const maxConcurrentSteps = spec.maxConcurrentSteps ?? 4;
+  const maxConcurrentSteps = spec.maxConcurrentSteps ?? DEFAULT_MAX_CONCURRENT_STEPS;
   if (!Number.isInteger(maxConcurrentSteps) || maxConcurrentSteps < 1) {
     throw new DefinitionError(`Job "${spec.name}": maxConcurrentSteps must be a positive integer.`);
   }

@@ -8,7 +8,7 @@
 import { Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/common";
-import { buildPlan, groupPartitionRuns, planAssetPartitions, PlanningError, restrictPlan, stepInstanceId, type Definitions, type NodeDataStatus, type PartitionKeyContext, type PlanStep } from "../../core";
+import { buildPlan, DEFAULT_MAX_CONCURRENT_STEPS, groupPartitionRuns, planAssetPartitions, PlanningError, restrictPlan, stepInstanceId, type Definitions, type NodeDataStatus, type PartitionKeyContext, type PlanStep } from "../../core";
 import { assetStatuses, partitionContext, selectionKeys, validateRunConfig, type ExecutionEnvironment } from "../../execution";
 import type { BackfillInput, BackfillPlan } from "../backfill-shared";
 import type { RunSummary } from "../shared";
@@ -87,7 +87,7 @@ export function createBackfillActivities(definitions: Definitions, env: Executio
           job: job?.name,
           assets,
           options: Object.fromEntries(stepNames.map((name) => [name, stepActivityOptions(definitions.graph.step(name))])),
-          maxConcurrentSteps: Math.max(1, Math.min(input.maxConcurrentSteps ?? input.maxConcurrentRuns ?? job?.maxConcurrentSteps ?? 4, 100)),
+          maxConcurrentSteps: Math.max(1, Math.min(input.maxConcurrentSteps ?? input.maxConcurrentRuns ?? job?.maxConcurrentSteps ?? DEFAULT_MAX_CONCURRENT_STEPS, 100)),
           location: env.location,
         };
       } catch (error) {

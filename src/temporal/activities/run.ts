@@ -5,7 +5,7 @@
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import type { AssetStep, Definitions, RetrySpec, TimeoutSpec } from "../../core";
-import { MateriaError } from "../../core";
+import { DEFAULT_MAX_CONCURRENT_STEPS, MateriaError } from "../../core";
 import { partitionContext, planRun, runStepRidingOutOutages, validateRunConfig, type ExecutionEnvironment } from "../../execution";
 import { planAlertsForChecks, planStepRecoveredAlert, type AlertsRuntime } from "./alerts";
 import { NON_RETRYABLE_STEP_ERRORS, normalizePartitions, STEP_HEARTBEAT_TIMEOUT, type RunInput, type RunPlan, type StepActivityOptions, type StepFailureDetails, type StepSummary } from "../shared";
@@ -28,7 +28,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
           partitions,
           steps: plan.steps,
           options: Object.fromEntries(steps.map((step) => [step.name, stepActivityOptions(step)])),
-          maxConcurrentSteps: input.maxConcurrentSteps ?? job?.maxConcurrentSteps ?? 4,
+          maxConcurrentSteps: input.maxConcurrentSteps ?? job?.maxConcurrentSteps ?? DEFAULT_MAX_CONCURRENT_STEPS,
           ...(input.config ? { config: input.config } : {}),
           location: env.location,
         };
