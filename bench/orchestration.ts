@@ -22,6 +22,13 @@ export interface OrchestrationResult {
   seconds: number;
   msPerStep: number;
   stepsPerSecond: number;
+  /** CPU of this process per step (the worker, or the in-process executor): its own threads, DuckDB's included. */
+  cpuMsPerStep: number;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 function noopDefinitions(assetCount: number) {
@@ -34,8 +41,8 @@ function noopDefinitions(assetCount: number) {
   return { months, definitions: defineDefinitions({ assets }) };
 }
 
-/** The same steps through the in-process executor (one after another): the per-step cost without Temporal. */
-export async function benchOrchestrationInProcess(options: { assets?: number; partitions?: number } = {}): Promise<OrchestrationResult & { phasesMs: Record<string, number> }> {
+/** The same steps through the in-process executor (`concurrentSteps` at once; 1: one after another): the per-step cost without Temporal. */
+export async function benchOrchestrationInProcess(options: { assets?: number; partitions?: number; concurrentSteps?: number } = {}): Promise<OrchestrationResult & { phasesMs: Record<string, number>; concurrentSteps: number }> {
   const assetCount = options.assets ?? 10;
   const partitionCount = options.partitions ?? 12;
   const { months, definitions } = noopDefinitions(assetCount);
@@ -46,14 +53,17 @@ export async function benchOrchestrationInProcess(options: { assets?: number; pa
     const keys = months.keys().slice(0, partitionCount);
     // One warm-up step: DuckDB's first open loads its extensions.
     await materialize(definitions, { selection: "key:bench/noop_0", partitions: [keys[0]!], env });
+    const concurrentSteps = options.concurrentSteps ?? 4;
+    const cpu = process.cpuUsage();
     const started = performance.now();
-    const result = await materialize(definitions, { selection: "key:bench/*", partitions: keys, env });
+    const result = await materialize(definitions, { selection: "key:bench/*", partitions: keys, env, maxConcurrentSteps: concurrentSteps });
     const seconds = (performance.now() - started) / 1000;
+    const cpuMs = cpuMsSince(cpu);
     if (result.status !== "succeeded") throw new Error("in-process bench run failed");
     const phasesMs: Record<string, number> = {};
     for (const step of result.steps) for (const [phase, ms] of Object.entries(step.phasesMs ?? {})) phasesMs[phase] = (phasesMs[phase] ?? 0) + ms / result.steps.length;
     const steps = result.steps.length;
-    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds, phasesMs };
+    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds, cpuMsPerStep: cpuMs / steps, phasesMs, concurrentSteps };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -65,12 +75,14 @@ export async function benchOrchestration(options: { assets?: number; partitions?
   const { months, definitions } = noopDefinitions(assetCount);
   return withBenchTemporal(definitions, { MATERIA_WORKER_MAX_ACTIVITIES: "16", MATERIA_DUCKDB_THREADS: "1" }, async ({ client, taskQueue }) => {
     const keys = months.keys().slice(0, partitionCount);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const handle = await startBackfill(client, taskQueue, { selection: "key:bench/*", partitions: keys, maxConcurrentSteps: options.concurrentSteps ?? 16 });
     const summary = await handle.result();
     const seconds = (performance.now() - started) / 1000;
+    const cpuMs = cpuMsSince(cpu);
     if (summary.status !== "succeeded") throw new Error(`bench backfill failed: ${JSON.stringify(summary.failures)}`);
     const steps = assetCount * partitionCount;
-    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds };
+    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds, cpuMsPerStep: cpuMs / steps };
   });
 }

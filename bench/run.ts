@@ -13,11 +13,15 @@ async function main(): Promise<void> {
     const result = await benchOrchestration();
     console.log(
       `orchestration: ${result.assets} no-op assets × ${result.partitions} partitions = ${result.steps} steps through Temporal in ${result.seconds.toFixed(2)} s → ` +
-        `${result.msPerStep.toFixed(1)} ms/step, ${result.stepsPerSecond.toFixed(1)} steps/s (targets: ≤ 20 ms/step, ≥ 50 steps/s)`,
+        `${result.msPerStep.toFixed(1)} ms/step, ${result.stepsPerSecond.toFixed(1)} steps/s, worker CPU ${result.cpuMsPerStep.toFixed(1)} ms/step (targets: ≤ 20 ms/step, ≥ 50 steps/s)`,
     );
-    const local = await benchOrchestrationInProcess();
-    const phases = Object.entries(local.phasesMs).map(([phase, ms]) => `${phase} ${ms.toFixed(1)}`).join(", ");
-    console.log(`orchestration in-process: ${local.steps} steps in ${local.seconds.toFixed(2)} s → ${local.msPerStep.toFixed(1)} ms/step (target ≤ 5 ms/step); per step: ${phases} ms`);
+    for (const concurrentSteps of [1, 4]) {
+      const local = await benchOrchestrationInProcess({ concurrentSteps });
+      const phases = Object.entries(local.phasesMs).map(([phase, ms]) => `${phase} ${ms.toFixed(1)}`).join(", ");
+      console.log(
+        `orchestration in-process, ${concurrentSteps} step${concurrentSteps > 1 ? "s" : ""} at a time: ${local.steps} steps in ${local.seconds.toFixed(2)} s → ${local.msPerStep.toFixed(1)} ms/step, CPU ${local.cpuMsPerStep.toFixed(1)} ms/step (target ≤ 5 ms/step); per step: ${phases} ms`,
+      );
+    }
   }
   if (all || which.has("market")) await benchMarket();
   if (all || which.has("market-backfill")) await benchMarketBackfill();
