@@ -6,13 +6,31 @@
  * worker sharing this MATERIA_HOME — are left alone.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 
 export function newScratchDir(scratchRoot: string, runId: string): string {
   const dir = join(scratchRoot, `${process.pid}-${runId.replace(/[^A-Za-z0-9_-]/g, "_")}-${randomBytes(4).toString("hex")}`);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Remove a step's scratch folder. Usually it is empty by now (the staged
+ * files were moved into the store): one synchronous rmdir. Otherwise (inputs
+ * downloaded from S3, a failed step's staged files) the recursive delete
+ * runs off the event loop.
+ */
+export async function removeScratch(dir: string): Promise<void> {
+  try {
+    rmdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Remove scratch folders whose process is gone; returns their names. */

@@ -5,7 +5,6 @@
  * either way. The same function runs in-process and inside the Temporal
  * activity.
  */
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   MaterializeError,
@@ -24,7 +23,7 @@ import { quoteLiteral, type DuckDbSession } from "../resources/duckdb";
 import { stepLogger } from "../utils/logger";
 import { OUTPUT_VIEW, runChecks } from "./checks";
 import { emptyGuardResult } from "./empty-guard";
-import { newScratchDir } from "./scratch";
+import { newScratchDir, removeScratch } from "./scratch";
 import { parseStepConfig } from "./run-config";
 import type { ExecutionEnvironment } from "./environment";
 import { objectReader, publishedView, resolveInputs } from "./inputs";
@@ -227,8 +226,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     clearInterval(renewal);
     await db.close();
     await releaseAll().catch((error: unknown) => log.warn({ err: error }, "lease release failed (it expires by itself)"));
-    // Off the event loop: a synchronous recursive delete was the largest main-thread cost of a small step.
-    await rm(scratchDir, { recursive: true, force: true }).catch((error: unknown) => log.warn({ err: error, scratchDir }, "scratch folder not removed (a worker restart removes it)"));
+    await removeScratch(scratchDir).catch((error: unknown) => log.warn({ err: error, scratchDir }, "scratch folder not removed (a worker restart removes it)"));
   }
 }
 

@@ -9,6 +9,7 @@
  * an orphaned object that `gc()` removes.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { MateriaError } from "../../core";
 import { hashFileHandle } from "../../utils/hash-file";
@@ -245,7 +246,14 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** Below this a staged file is hashed from one synchronous read: a small step's file is a few hundred bytes. */
+const SMALL_FILE_BYTES = 1 << 20;
+
 async function fileDigest(path: string): Promise<{ sha256: string; bytes: number }> {
+  if (statSync(path).size <= SMALL_FILE_BYTES) {
+    const content = readFileSync(path);
+    return { sha256: createHash("sha256").update(content).digest("hex"), bytes: content.byteLength };
+  }
   const handle = await open(path, "r");
   try {
     const { digest, bytes } = await hashFileHandle(handle, "sha256");
