@@ -17,7 +17,10 @@
  */
 import { MaterializeError, type KernelInput, type KernelOutput } from "materia";
 import { ArrayPool, BlockExtremes, BlockSums } from "./rolling-blocks";
-import { RETURN_LAGS } from "./sql/features";
+import { FEATURE_NAMES, RETURN_LAGS, TIME_OF_DAY_FEATURES } from "./sql/features";
+
+/** The features the kernel computes. */
+const KERNEL_FEATURES = FEATURE_NAMES.length - TIME_OF_DAY_FEATURES.length;
 
 /** The input columns, as the kernel reads them. */
 export const FEATURE_KERNEL_INPUTS = [
@@ -46,25 +49,37 @@ interface Bars {
   r: Float64Array;
 }
 
-/** The output columns, filled tile by tile: the tile's output rows (positions in its slice) and where they go. */
+/**
+ * The output columns, filled tile by tile. A group writes its features in
+ * one loop over the tile's output rows: `rows` are their positions in the
+ * tile's slice, `at` where the first goes in the output.
+ */
 class Features {
-  readonly values: Record<string, Float64Array> = {};
-  private rows: Int32Array = new Int32Array(0);
-  private barIndex: Int32Array = new Int32Array(0);
-  private at = 0;
-  constructor(private readonly length: number) {}
+  private readonly values: Record<string, Float64Array> = {};
+  /** Every column in one allocation: forty large ones each made V8 weigh a full garbage collection (profiled). */
+  private readonly storage: Float64Array;
+  rows: Int32Array = new Int32Array(0);
+  barIndex: Int32Array = new Int32Array(0);
+  at = 0;
+  constructor(private readonly length: number) {
+    this.storage = new Float64Array(KERNEL_FEATURES * length);
+  }
 
   tile(rows: Int32Array, barIndex: Int32Array, at: number): void {
     [this.rows, this.barIndex, this.at] = [rows, barIndex, at];
   }
 
-  /** Feature `name` = expr(t) at each output row of the tile once the root has `bars` bars, else NULL. */
-  set(name: string, bars: number, expr: (t: number) => number): void {
-    const out = (this.values[name] ??= new Float64Array(this.length));
-    for (let i = 0; i < this.rows.length; i++) {
-      const t = this.rows[i]!;
-      out[this.at + i] = this.barIndex[t]! >= bars ? expr(t) : NaN;
-    }
+  /** The output column of feature `name`. */
+  column(name: string): Float64Array {
+    const existing = this.values[name];
+    if (existing) return existing;
+    const index = Object.keys(this.values).length;
+    if (index >= KERNEL_FEATURES) throw new RangeError(`the features kernel computes ${KERNEL_FEATURES} features, not ${name} too`);
+    return (this.values[name] = this.storage.subarray(index * this.length, (index + 1) * this.length));
+  }
+
+  columns(): Record<string, Float64Array> {
+    return this.values;
   }
 }
 
@@ -73,19 +88,9 @@ function nonZero(x: number): number {
   return x === 0 ? NaN : x;
 }
 
-/** Each row's previous close (NULL on the first row). */
-function previousClose(pool: ArrayPool, c: Float64Array): Float64Array {
-  const out = pool.take();
-  out[0] = NaN;
-  out.set(c.subarray(0, c.length - 1), 1);
-  return out;
-}
-
-/** f at every row, into an array of the pool's. */
-function map(pool: ArrayPool, f: (t: number) => number): Float64Array {
-  const out = pool.take();
-  for (let t = 0; t < out.length; t++) out[t] = f(t);
-  return out;
+/** `value` once the root has `bars` bars (a full window), else NULL. */
+function full(barIndex: number, bars: number, value: number): number {
+  return barIndex >= bars ? value : NaN;
 }
 
 /** Sample variance over n bars from the sums of x and x² (for terms whose mean is small next to their spread). */
@@ -93,95 +98,133 @@ function sampleVariance(sum: number, sumSquares: number, n: number): number {
   return Math.max(sumSquares - (sum * sum) / n, 0) / (n - 1);
 }
 
+/** An array of the pool's holding each row's value of a term. */
+function term(pool: ArrayPool, length: number, value: (t: number) => number): Float64Array {
+  const out = pool.take();
+  for (let t = 0; t < length; t++) out[t] = value(t);
+  return out;
+}
+
 /** 19–29: MACD, Bollinger, z-scores and moving-average ratios, from the close's sums and M2. */
 function closeFeatures(bars: Bars, _input: KernelInput, f: Features): void {
-  const { c, barIndex } = bars;
+  const { c } = bars;
   const sums = new BlockSums(bars.pool, c, 240, { m2: true });
-  const sma: Record<number, Float64Array> = {};
-  for (const n of [12, 20, 26, 50, 60, 200, 240]) {
-    const sum = sums.window(n);
-    sma[n] = map(bars.pool, (t) => sum[t]! / n);
+  const [sum12, sum20, sum26, sum50, sum60, sum200, sum240] = [12, 20, 26, 50, 60, 200, 240].map((n) => sums.window(n));
+  const [m2of20, m2of60, m2of240] = [20, 60, 240].map((n) => sums.m2Window(n));
+  // MACD on simple moving averages, relative to the close, at every row: its signal is the mean of the last 9
+  const macd = bars.pool.take();
+  for (let t = 0; t < bars.length; t++) macd[t] = full(bars.barIndex[t]!, 26, (sum12![t]! / 12 - sum26![t]! / 26) / nonZero(c[t]!));
+  // population stddev: the sample one scaled by √((n−1)/n)
+  const [pop20, pop60] = [Math.sqrt(19 / 20), Math.sqrt(59 / 60)];
+  const [macdOut, signalOut, histOut, pctb20, pctb60, width20, z20, z60, z240, ratio50, ratio200] = [
+    "macd", "macd_signal", "macd_hist", "bb_pctb_20", "bb_pctb_60", "bb_width_20", "zscore_20", "zscore_60", "zscore_240", "sma_ratio_50", "sma_ratio_200",
+  ].map((name) => f.column(name));
+  for (let i = 0; i < f.rows.length; i++) {
+    const t = f.rows[i]!;
+    const bar = f.barIndex[t]!;
+    const o = f.at + i;
+    const close = c[t]!;
+    const sma20 = sum20![t]! / 20;
+    const sma60 = sum60![t]! / 60;
+    const sma240 = sum240![t]! / 240;
+    const sd20 = Math.sqrt(m2of20![t]! / 19);
+    const sd60 = Math.sqrt(m2of60![t]! / 59);
+    const sd240 = Math.sqrt(m2of240![t]! / 239);
+    let signal = macd[t]!;
+    for (let k = 1; k <= 8; k++) signal += t >= k ? macd[t - k]! : NaN;
+    signal = full(bar, 34, signal / 9);
+    // 19–21 MACD, its signal and their difference
+    macdOut![o] = macd[t]!;
+    signalOut![o] = signal;
+    histOut![o] = macd[t]! - signal;
+    // 22–24 Bollinger %b and width
+    pctb20![o] = full(bar, 20, (close - (sma20 - 2 * (sd20 * pop20))) / nonZero(4 * (sd20 * pop20)));
+    pctb60![o] = full(bar, 60, (close - (sma60 - 2 * (sd60 * pop60))) / nonZero(4 * (sd60 * pop60)));
+    width20![o] = full(bar, 20, (4 * (sd20 * pop20)) / nonZero(sma20));
+    // 25–29 distance from moving averages
+    z20![o] = full(bar, 20, (close - sma20) / nonZero(sd20));
+    z60![o] = full(bar, 60, (close - sma60) / nonZero(sd60));
+    z240![o] = full(bar, 240, (close - sma240) / nonZero(sd240));
+    ratio50![o] = full(bar, 50, close / nonZero(sum50![t]! / 50) - 1);
+    ratio200![o] = full(bar, 200, close / nonZero(sum200![t]! / 200) - 1);
   }
-  const sd: Record<number, Float64Array> = {};
-  for (const n of [20, 60, 240]) {
-    const m2 = sums.m2Window(n);
-    sd[n] = map(bars.pool, (t) => Math.sqrt(m2[t]! / (n - 1)));
-  }
-  // 19–21 MACD on simple moving averages, relative to the close; its signal the mean of the last 9 values
-  const macd = map(bars.pool, (t) => (barIndex[t]! >= 26 ? (sma[12]![t]! - sma[26]![t]!) / nonZero(c[t]!) : NaN));
-  const signal = (t: number): number => {
-    let sum = macd[t]!;
-    for (let k = 1; k <= 8; k++) sum += t >= k ? macd[t - k]! : NaN;
-    return sum / 9;
-  };
-  f.set("macd", 0, (t) => macd[t]!);
-  f.set("macd_signal", 34, signal);
-  f.set("macd_hist", 0, (t) => (barIndex[t]! >= 34 ? macd[t]! - signal(t) : NaN));
-  // 22–24 Bollinger %b and width (population stddev: the sample one scaled by √((n−1)/n))
-  const popSd = (n: number, t: number): number => sd[n]![t]! * Math.sqrt((n - 1) / n);
-  f.set("bb_pctb_20", 20, (t) => (c[t]! - (sma[20]![t]! - 2 * popSd(20, t))) / nonZero(4 * popSd(20, t)));
-  f.set("bb_pctb_60", 60, (t) => (c[t]! - (sma[60]![t]! - 2 * popSd(60, t))) / nonZero(4 * popSd(60, t)));
-  f.set("bb_width_20", 20, (t) => (4 * popSd(20, t)) / nonZero(sma[20]![t]!));
-  // 25–29 distance from moving averages
-  for (const n of [20, 60, 240]) f.set(`zscore_${n}`, n, (t) => (c[t]! - sma[n]![t]!) / nonZero(sd[n]![t]!));
-  for (const n of [50, 200]) f.set(`sma_ratio_${n}`, n, (t) => c[t]! / nonZero(sma[n]![t]!) - 1);
 }
 
 /** 1–10 and 40: log returns, realised volatility, lag-1 autocorrelation of returns. */
 function returnFeatures(bars: Bars, input: KernelInput, f: Features): void {
   const { r } = bars;
-  f.set("ret_1", 2, (t) => r[t]!);
-  for (const k of RETURN_LAGS) {
-    const ret = column(input, `ret_${k}`, Float64Array);
-    f.set(`ret_${k}`, k + 1, (t) => ret[t]!);
-  }
   const sumR = new BlockSums(bars.pool, r, 240);
-  const sumSquares = new BlockSums(bars.pool, map(bars.pool, (t) => r[t]! * r[t]!), 240);
-  for (const n of [15, 30, 60, 240]) {
-    const [s, s2] = [sumR.window(n), sumSquares.window(n)];
-    f.set(`rv_${n}`, n + 1, (t) => Math.sqrt(sampleVariance(s[t]!, s2[t]!, n)));
+  const sumSquares = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => r[t]! * r[t]!), 240);
+  const [s15, s30, s60, s240] = [15, 30, 60, 240].map((n) => sumR.window(n));
+  const [q15, q30, q60, q240] = [15, 30, 60, 240].map((n) => sumSquares.window(n));
+  // the previous bar's return y: its sums are r's one row back
+  const cross = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => (t > 0 ? r[t]! * r[t - 1]! : NaN)), 60).window(60);
+  const returns = RETURN_LAGS.map((k) => ({ k, ret: column(input, `ret_${k}`, Float64Array), out: f.column(`ret_${k}`) }));
+  const [ret1, rv15, rv30, rv60, rv240, autocorr] = ["ret_1", "rv_15", "rv_30", "rv_60", "rv_240", "autocorr_60"].map((name) => f.column(name));
+  for (let i = 0; i < f.rows.length; i++) {
+    const t = f.rows[i]!;
+    const bar = f.barIndex[t]!;
+    const o = f.at + i;
+    // 1–6 log returns over k bars (they need the close k bars back: k + 1 bars)
+    ret1![o] = full(bar, 2, r[t]!);
+    for (let j = 0; j < returns.length; j++) returns[j]!.out[o] = full(bar, returns[j]!.k + 1, returns[j]!.ret[t]!);
+    // 7–10 realised volatility: sample stddev of one-bar log returns
+    rv15![o] = full(bar, 16, Math.sqrt(sampleVariance(s15![t]!, q15![t]!, 15)));
+    rv30![o] = full(bar, 31, Math.sqrt(sampleVariance(s30![t]!, q30![t]!, 30)));
+    rv60![o] = full(bar, 61, Math.sqrt(sampleVariance(s60![t]!, q60![t]!, 60)));
+    rv240![o] = full(bar, 241, Math.sqrt(sampleVariance(s240![t]!, q240![t]!, 240)));
+    // 40 (n·Σxy − ΣxΣy) / √((n·Σx² − (Σx)²)(n·Σy² − (Σy)²)), needing r_{t−60}'s predecessor: 62 bars
+    if (bar >= 62) {
+      const x = s60![t]!;
+      const x2 = q60![t]!;
+      const y = s60![t - 1]!;
+      const y2 = q60![t - 1]!;
+      autocorr![o] = (60 * cross[t]! - x * y) / nonZero(Math.sqrt(Math.max(60 * x2 - x * x, 0) * Math.max(60 * y2 - y * y, 0)));
+    } else autocorr![o] = NaN;
   }
-  // (n·Σxy − ΣxΣy) / √((n·Σx² − (Σx)²)(n·Σy² − (Σy)²)), y the previous bar's return: its sums are r's, one row back
-  const [x, x2] = [sumR.window(60), sumSquares.window(60)];
-  const xy = new BlockSums(bars.pool, map(bars.pool, (t) => (t > 0 ? r[t]! * r[t - 1]! : NaN)), 60).window(60);
-  f.set("autocorr_60", 62, (t) => {
-    const [y, y2] = [x[t - 1]!, x2[t - 1]!];
-    const spread = Math.max(60 * x2[t]! - x[t]! * x[t]!, 0) * Math.max(60 * y2 - y * y, 0);
-    return (60 * xy[t]! - x[t]! * y) / nonZero(Math.sqrt(spread));
-  });
 }
 
 /** 11–14 range-based volatility (Parkinson, Garman–Klass). */
 function rangeFeatures(bars: Bars, input: KernelInput, f: Features): void {
   const logHl = column(input, "log_hl", Float64Array);
   const logCo = column(input, "log_co", Float64Array);
-  const parkinson = new BlockSums(bars.pool, map(bars.pool, (t) => logHl[t]! * logHl[t]!), 240);
-  const garmanKlass = new BlockSums(bars.pool, map(bars.pool, (t) => 0.5 * logHl[t]! * logHl[t]! - (2 * Math.LN2 - 1) * logCo[t]! * logCo[t]!), 240);
+  const parkinson = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => logHl[t]! * logHl[t]!), 240);
+  const garmanKlass = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => 0.5 * logHl[t]! * logHl[t]! - (2 * Math.LN2 - 1) * logCo[t]! * logCo[t]!), 240);
   for (const n of [30, 240]) {
-    const hl = parkinson.window(n);
-    const gk = garmanKlass.window(n);
-    f.set(`parkinson_${n}`, n, (t) => Math.sqrt(hl[t]! / n / (4 * Math.LN2)));
-    f.set(`garman_klass_${n}`, n, (t) => (gk[t]! / n >= 0 ? Math.sqrt(gk[t]! / n) : NaN));
+    const [hl, gk] = [parkinson.window(n), garmanKlass.window(n)];
+    const [parkinsonOut, garmanKlassOut] = [f.column(`parkinson_${n}`), f.column(`garman_klass_${n}`)];
+    for (let i = 0; i < f.rows.length; i++) {
+      const t = f.rows[i]!;
+      const bar = f.barIndex[t]!;
+      const o = f.at + i;
+      const variance = gk[t]! / n;
+      parkinsonOut[o] = full(bar, n, Math.sqrt(hl[t]! / n / (4 * Math.LN2)));
+      garmanKlassOut[o] = full(bar, n, variance >= 0 ? Math.sqrt(variance) : NaN);
+    }
   }
 }
 
 /** 15–18 average true range relative to the close, and RSI on simple averages. */
 function rangeAndStrengthFeatures(bars: Bars, _input: KernelInput, f: Features): void {
   const { c, h, l } = bars;
-  const previous = previousClose(bars.pool, c);
   // NULL-ignoring greatest, as in SQL: the first row's true range is its bar's range, its gain and loss 0
-  const trueRange = map(bars.pool, (t) => (t === 0 ? h[t]! - l[t]! : Math.max(h[t]! - l[t]!, Math.abs(h[t]! - previous[t]!), Math.abs(l[t]! - previous[t]!))));
-  const gains = new BlockSums(bars.pool, map(bars.pool, (t) => (t === 0 ? 0 : Math.max(c[t]! - previous[t]!, 0))), 60);
-  const losses = new BlockSums(bars.pool, map(bars.pool, (t) => (t === 0 ? 0 : Math.max(previous[t]! - c[t]!, 0))), 60);
+  const trueRange = term(bars.pool, bars.length, (t) => (t === 0 ? h[t]! - l[t]! : Math.max(h[t]! - l[t]!, Math.abs(h[t]! - c[t - 1]!), Math.abs(l[t]! - c[t - 1]!))));
+  const gains = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => (t === 0 ? 0 : Math.max(c[t]! - c[t - 1]!, 0))), 60);
+  const losses = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => (t === 0 ? 0 : Math.max(c[t - 1]! - c[t]!, 0))), 60);
   const ranges = new BlockSums(bars.pool, trueRange, 60);
   for (const n of [14, 60]) {
     const [atr, gain, loss] = [ranges.window(n), gains.window(n), losses.window(n)];
-    f.set(`atr_pct_${n}`, n + 1, (t) => atr[t]! / n / nonZero(c[t]!));
-    f.set(`rsi_${n}`, n + 1, (t) => {
-      const [g, s] = [gain[t]! / n, loss[t]! / n];
+    const [atrOut, rsiOut] = [f.column(`atr_pct_${n}`), f.column(`rsi_${n}`)];
+    for (let i = 0; i < f.rows.length; i++) {
+      const t = f.rows[i]!;
+      const bar = f.barIndex[t]!;
+      const o = f.at + i;
+      const g = gain[t]! / n;
+      const s = loss[t]! / n;
+      atrOut[o] = full(bar, n + 1, atr[t]! / n / nonZero(c[t]!));
       // 100 when there are only gains, 50 when flat
-      return s === 0 ? (g > 0 ? 100 : 50) : 100 - 100 / (1 + g / s);
-    });
+      rsiOut[o] = full(bar, n + 1, s === 0 ? (g > 0 ? 100 : 50) : 100 - 100 / (1 + g / s));
+    }
   }
 }
 
@@ -189,26 +232,35 @@ function rangeAndStrengthFeatures(bars: Bars, _input: KernelInput, f: Features):
 function volumeFeatures(bars: Bars, _input: KernelInput, f: Features): void {
   const { c, h, l, v } = bars;
   const volume = new BlockSums(bars.pool, v, 240);
-  const volumeSquares = new BlockSums(bars.pool, map(bars.pool, (t) => v[t]! * v[t]!), 240);
-  const typicalValue = new BlockSums(bars.pool, map(bars.pool, (t) => ((h[t]! + l[t]! + c[t]!) / 3) * v[t]!), 240);
+  const volumeSquares = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => v[t]! * v[t]!), 240);
+  const typicalValue = new BlockSums(bars.pool, term(bars.pool, bars.length, (t) => ((h[t]! + l[t]! + c[t]!) / 3) * v[t]!), 240);
   for (const n of [20, 60, 240]) {
-    const [s, s2] = [volume.window(n), volumeSquares.window(n)];
-    f.set(`volume_z_${n}`, n, (t) => (v[t]! - s[t]! / n) / nonZero(Math.sqrt(sampleVariance(s[t]!, s2[t]!, n))));
+    const [s, s2, out] = [volume.window(n), volumeSquares.window(n), f.column(`volume_z_${n}`)];
+    for (let i = 0; i < f.rows.length; i++) {
+      const t = f.rows[i]!;
+      out[f.at + i] = full(f.barIndex[t]!, n, (v[t]! - s[t]! / n) / nonZero(Math.sqrt(sampleVariance(s[t]!, s2[t]!, n))));
+    }
   }
   for (const n of [30, 240]) {
-    const [value, vol] = [typicalValue.window(n), volume.window(n)];
-    f.set(`vwap_dist_${n}`, n, (t) => c[t]! / nonZero(value[t]! / nonZero(vol[t]!)) - 1);
+    const [value, vol, out] = [typicalValue.window(n), volume.window(n), f.column(`vwap_dist_${n}`)];
+    for (let i = 0; i < f.rows.length; i++) {
+      const t = f.rows[i]!;
+      out[f.at + i] = full(f.barIndex[t]!, n, c[t]! / nonZero(value[t]! / nonZero(vol[t]!)) - 1);
+    }
   }
 }
 
 /** 36–37 stochastic %K. */
 function stochasticFeatures(bars: Bars, _input: KernelInput, f: Features): void {
-  const { c, h, l } = bars;
-  const highs = new BlockExtremes(bars.pool, h, 240, "max");
-  const lows = new BlockExtremes(bars.pool, l, 240, "min");
+  const { c } = bars;
+  const highs = new BlockExtremes(bars.pool, bars.h, 240, "max");
+  const lows = new BlockExtremes(bars.pool, bars.l, 240, "min");
   for (const n of [60, 240]) {
-    const [high, low] = [highs.window(n), lows.window(n)];
-    f.set(`stoch_k_${n}`, n, (t) => (c[t]! - low[t]!) / nonZero(high[t]! - low[t]!));
+    const [high, low, out] = [highs.window(n), lows.window(n), f.column(`stoch_k_${n}`)];
+    for (let i = 0; i < f.rows.length; i++) {
+      const t = f.rows[i]!;
+      out[f.at + i] = full(f.barIndex[t]!, n, (c[t]! - low[t]!) / nonZero(high[t]! - low[t]!));
+    }
   }
 }
 
@@ -216,9 +268,14 @@ function stochasticFeatures(bars: Bars, _input: KernelInput, f: Features): void 
 function barFeatures(bars: Bars, input: KernelInput, f: Features): void {
   const { c, h, l } = bars;
   const sessionVwapDist = column(input, "session_vwap_dist", Float64Array);
-  f.set("session_vwap_dist", 0, (t) => sessionVwapDist[t]!);
-  f.set("bar_range", 0, (t) => (h[t]! - l[t]!) / nonZero(c[t]!));
-  f.set("close_location", 0, (t) => (h[t] === l[t] ? 0.5 : (c[t]! - l[t]!) / (h[t]! - l[t]!)));
+  const [vwapOut, rangeOut, locationOut] = ["session_vwap_dist", "bar_range", "close_location"].map((name) => f.column(name));
+  for (let i = 0; i < f.rows.length; i++) {
+    const t = f.rows[i]!;
+    const o = f.at + i;
+    vwapOut![o] = sessionVwapDist[t]!;
+    rangeOut![o] = (h[t]! - l[t]!) / nonZero(c[t]!);
+    locationOut![o] = h[t] === l[t] ? 0.5 : (c[t]! - l[t]!) / (h[t]! - l[t]!);
+  }
 }
 
 /** Rows must come in (root, ts) order, numbered from 1 per root: a window over rows out of order would mix bars. */
@@ -296,6 +353,6 @@ export function featureKernel(input: KernelInput): KernelOutput {
     symbol_id: gather(column(input, "symbol_id", Int32Array), rows),
     session_date: { values: gather(column(input, "session_date", Int32Array), rows), type: "DATE" },
     session_minute: gather(column(input, "session_minute", Int32Array), rows),
-    ...f.values,
+    ...f.columns(),
   };
 }

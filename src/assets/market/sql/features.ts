@@ -38,6 +38,9 @@ export const FEATURE_WARM_UP_DAYS = 5;
  */
 export const FEATURE_WARM_UP_BARS = 300;
 
+/** The features computed in the output query: they need no window (the kernel computes the others). */
+export const TIME_OF_DAY_FEATURES = ["tod_sin", "tod_cos", "minutes_to_close"] as const;
+
 /** Lags of the close the kernel gets as log returns: ret_k = ln(C_t / C_{t−k}). */
 export const RETURN_LAGS = [5, 15, 30, 60, 240] as const;
 
@@ -116,7 +119,7 @@ FROM bars`;
  * one thread, the few roots and symbols the build sides of the joins: no sort.
  */
 export function featuresOutputSql(table: string): string {
-  const timeOfDay: Record<string, string> = {
+  const timeOfDay: Record<(typeof TIME_OF_DAY_FEATURES)[number], string> = {
     // 41–43 time of day within the 23-hour Globex session
     tod_sin: `sin(2 * pi() * k.session_minute / ${SESSION_MINUTES})`,
     tod_cos: `cos(2 * pi() * k.session_minute / ${SESSION_MINUTES})`,
@@ -124,7 +127,7 @@ export function featuresOutputSql(table: string): string {
   };
   return `
 SELECT r.root, k.ts, y.symbol, k.session_date,
-  ${FEATURE_NAMES.map((name) => (timeOfDay[name] ? `${timeOfDay[name]} AS ${name}` : `k.${name}`)).join(",\n  ")}
+  ${FEATURE_NAMES.map((name) => (name in timeOfDay ? `${timeOfDay[name as keyof typeof timeOfDay]} AS ${name}` : `k.${name}`)).join(",\n  ")}
 FROM ${table} k
 JOIN feature_roots r ON r.root_id = k.root_id
 JOIN feature_symbols y ON y.symbol_id = k.symbol_id`;
