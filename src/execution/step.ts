@@ -30,6 +30,9 @@ import { objectReader, publishedView, resolveInputs } from "./inputs";
 import { runKernel, type KernelRun } from "./kernel";
 import { acquireLeases, groupTimeWindow, splitByPartition } from "./partition-groups";
 
+/** A step younger than this reports no "staged" progress. */
+const STAGED_HEARTBEAT_AFTER_MS = 1_000;
+
 export interface StepRequest {
   runId: string;
   step: string;
@@ -152,7 +155,8 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       const kernel = "kernel" in output ? await startKernel(db, asset, output.kernel, metadata, step.keys.length > 1) : undefined;
       const query = "query" in output ? output.query : "table" in output ? `SELECT * FROM ${db.ident(output.table)}` : kernel!.query;
       const { rowCount, schema } = await db.stageParquet(query, path, step.definition.parquet).finally(() => kernel?.release());
-      hooks.heartbeat?.({ staged: asset, rowCount });
+      // Progress for a step that has run a while; a quick one is done before it matters (through Temporal each heartbeat is a call to the server).
+      if (Date.now() - started.getTime() >= STAGED_HEARTBEAT_AFTER_MS) hooks.heartbeat?.({ staged: asset, rowCount });
       if (!grouped) staged.push({ asset, partition: request.partition, path, rowCount, schema });
       else for (const part of await splitByPartition(db, step, path, members as string[], scratchDir, step.definition.parquet)) staged.push({ asset, partition: part.partition, path: part.path, rowCount: part.rowCount, schema });
     }

@@ -45,11 +45,7 @@ export function createRunActivities(definitions: Definitions, env: ExecutionEnvi
       try {
         const outcome = await runStepRidingOutOutages(definitions, request, env, {
           signal: context.cancellationSignal,
-          // The step's own heartbeats (what it is waiting for, what it staged) once it has run a while: the first
-          // heartbeat is a call to the server at once, and most steps finish long before the timer's first one.
-          heartbeat: (details) => {
-            if (Date.now() - started >= HEARTBEAT_EVERY_MS) context.heartbeat(details);
-          },
+          heartbeat: (details) => context.heartbeat(details),
           context: await partitionContext(definitions, env.catalog),
         });
         const checkResults = outcome.outputs.flatMap((o) => o.checks);
