@@ -24,6 +24,8 @@ export interface OrchestrationResult {
   stepsPerSecond: number;
   /** CPU of this process per step (the worker, or the in-process executor): its own threads, DuckDB's included. */
   cpuMsPerStep: number;
+  /** Through Temporal: the dev server's CPU per step. */
+  serverCpuMsPerStep?: number;
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
@@ -73,16 +75,19 @@ export async function benchOrchestration(options: { assets?: number; partitions?
   const assetCount = options.assets ?? 10;
   const partitionCount = options.partitions ?? 12;
   const { months, definitions } = noopDefinitions(assetCount);
-  return withBenchTemporal(definitions, { MATERIA_WORKER_MAX_ACTIVITIES: "16", MATERIA_DUCKDB_THREADS: "1" }, async ({ client, taskQueue }) => {
+  return withBenchTemporal(definitions, { MATERIA_WORKER_MAX_ACTIVITIES: "16", MATERIA_DUCKDB_THREADS: "1" }, async ({ client, taskQueue, serverCpuSeconds }) => {
     const keys = months.keys().slice(0, partitionCount);
     const cpu = process.cpuUsage();
+    const serverCpu = serverCpuSeconds();
     const started = performance.now();
     const handle = await startBackfill(client, taskQueue, { selection: "key:bench/*", partitions: keys, maxConcurrentSteps: options.concurrentSteps ?? 16 });
     const summary = await handle.result();
     const seconds = (performance.now() - started) / 1000;
     const cpuMs = cpuMsSince(cpu);
+    const serverCpuAfter = serverCpuSeconds();
     if (summary.status !== "succeeded") throw new Error(`bench backfill failed: ${JSON.stringify(summary.failures)}`);
     const steps = assetCount * partitionCount;
-    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds, cpuMsPerStep: cpuMs / steps };
+    const serverMs = serverCpu !== undefined && serverCpuAfter !== undefined ? ((serverCpuAfter - serverCpu) * 1000) / steps : undefined;
+    return { assets: assetCount, partitions: partitionCount, steps, seconds, msPerStep: (seconds * 1000) / steps, stepsPerSecond: steps / seconds, cpuMsPerStep: cpuMs / steps, ...(serverMs !== undefined ? { serverCpuMsPerStep: serverMs } : {}) };
   });
 }

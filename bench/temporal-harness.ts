@@ -21,6 +21,8 @@ export interface BenchTemporal {
   env: ExecutionEnvironment;
   client: Client;
   taskQueue: string;
+  /** CPU seconds the dev server has used so far (Linux), or undefined. */
+  serverCpuSeconds(): number | undefined;
 }
 
 /** Run `work` against a fresh dev server and worker; everything is stopped and deleted afterwards. */
@@ -41,7 +43,7 @@ export async function withBenchTemporal<T>(definitions: Definitions, settings: R
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
   try {
-    return await work({ home, config, env, client: new Client({ connection }), taskQueue });
+    return await work({ home, config, env, client: new Client({ connection }), taskQueue, serverCpuSeconds: () => processCpuSeconds(server.pid) });
   } finally {
     worker.shutdown();
     await running;
@@ -58,6 +60,19 @@ export function machineBusySeconds(): number | undefined {
     const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
     return (user + nice + system + irq + softirq) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (clock ticks of 1/100 s), or undefined. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }

@@ -22,6 +22,8 @@ export interface TemporalStack {
   uiUrl: string | undefined;
   /** True when this process started the server (and stop() stops it). */
   embedded: boolean;
+  /** The embedded server's process id (benchmarks read its CPU). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   await connection!.close();
   const uiUrl = `http://127.0.0.1:${options.uiPort}`;
   options.log?.info({ address, uiUrl }, "Temporal dev server ready");
-  return { address, namespace: options.namespace, uiUrl, embedded: true, stop: () => stopServer(server) };
+  return { address, namespace: options.namespace, uiUrl, embedded: true, ...(server.child.pid !== undefined ? { pid: server.child.pid } : {}), stop: () => stopServer(server) };
 }
 
 /** The embedded server, or the configured external one (started by nobody, stopped by nobody). */
