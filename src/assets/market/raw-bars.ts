@@ -57,7 +57,7 @@ export const rawBars = defineMultiAsset({
     ctx.addMetadata({ landingKey: key, fileRows: records, readerLines: Number(counts?.readerLines ?? 0), rejectedRows: Number(counts?.rejected ?? 0) });
     return {
       outputs: {
-        "market/raw_bars": { query: rawBarsSelectSql(ctx.sql) },
+        "market/raw_bars": { query: rawBarsSelectSql() },
         "market/raw_bars_rejects": { query: rejectsSelectSql() },
       },
     };
