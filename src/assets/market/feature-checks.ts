@@ -3,8 +3,7 @@
  * next to it: the NULL rate after warm-up, and no look-ahead.
  */
 import type { CheckSpec } from "materia";
-import { featureKernel } from "./feature-kernel";
-import { FEATURE_NAMES, FEATURE_WARM_UP_BARS as WARM_UP_BARS, FEATURE_WARM_UP_DAYS as WARM_UP_DAYS, featureKernelInputSql, featureKeysSql, featuresOutputSql } from "./sql/features";
+import { FEATURE_NAMES, FEATURE_WARM_UP_BARS as WARM_UP_BARS, FEATURE_WARM_UP_DAYS as WARM_UP_DAYS, featuresSql } from "./sql/features";
 const MAX_NULL_RATE = 0.01;
 
 export const featureNullRateCheck: CheckSpec = {
@@ -36,7 +35,8 @@ const COMPARED_BARS = 120;
  * before them, taken from the three days before the cut (past any weekend) —
  * plus the root's earlier rolls since the step's own read began, so its
  * back-adjustment is the same double as the step's (sql/back-adjustment.ts);
- * the per-root power-of-two scale cancels exactly.
+ * the per-root power-of-two scale cancels exactly. It costs a tenth of the
+ * step's own SQL.
  */
 export const noLookAheadCheck: CheckSpec = {
   name: "no_look_ahead",
@@ -71,12 +71,9 @@ export const noLookAheadCheck: CheckSpec = {
       UNION ALL
       SELECT b.* FROM front_month_bars b JOIN step_read_from s ON s.root = b.root JOIN recomputed_from r ON r.root = b.root
       WHERE b.roll_ratio IS NOT NULL AND b.ts >= s.read_from AND b.ts < r.first_ts`);
-    // the step's own kernel over the truncated bars (root and symbol ids from the same bars as the step's)
-    await sql.run(featureKeysSql("front_month_bars"));
-    const recomputed = featureKernel(await sql.readColumns(featureKernelInputSql(sql, "look_ahead_source", { start: new Date(0), end: new Date(cut.getTime() + 1) })));
-    await sql.writeColumns("look_ahead_kernel_output", recomputed);
+    const recomputed = featuresSql(sql, "look_ahead_source", { start: new Date(0), end: new Date(cut.getTime() + 1) });
     const differs = FEATURE_NAMES.map((name) => `a.${name} IS DISTINCT FROM b.${name}`);
-    await sql.run(`CREATE OR REPLACE TEMP TABLE features_until_cut AS SELECT f.* FROM (${featuresOutputSql("look_ahead_kernel_output")}) f SEMI JOIN compared_bars c ON c.root = f.root AND c.ts = f.ts`);
+    await sql.run(`CREATE OR REPLACE TEMP TABLE features_until_cut AS SELECT f.* FROM (${recomputed}) f SEMI JOIN compared_bars c ON c.root = f.root AND c.ts = f.ts`);
     const failing = await sql.all(`
       SELECT a.root, a.ts, [${FEATURE_NAMES.map((name, i) => `CASE WHEN ${differs[i] ?? "false"} THEN '${name}' END`).join(", ")}] AS features
       FROM output a JOIN features_until_cut b ON b.root = a.root AND b.ts = a.ts

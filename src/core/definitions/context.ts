@@ -4,7 +4,7 @@
  * object store and pino, so core/ stays pure.
  */
 import type { TimeWindow } from "../partitions/types";
-import type { KernelInput, KernelOutput, KernelTransform } from "./kernel";
+import type { KernelTransform } from "./kernel";
 
 export type SqlValue = string | number | bigint | boolean | null | Date;
 
@@ -18,14 +18,6 @@ export interface SqlConnection {
   ident(name: string): string;
   /** Quote a string literal: `literal("it's")` → `'it''s'`. */
   literal(value: string): string;
-  /**
-   * Every row of a query as one typed array per column (what a kernel's
-   * `run` receives): for a check or a step that runs a kernel's function
-   * itself, e.g. to recompute part of its output.
-   */
-  readColumns(sql: string): Promise<KernelInput>;
-  /** Create table `name` holding typed-array columns (a kernel's output). Returns its row count. */
-  writeColumns(name: string, columns: KernelOutput): Promise<number>;
 }
 
 /** Structured logger with bound fields (pino-compatible subset). */

@@ -212,9 +212,9 @@ SELECT ${VENDOR_COLUMNS.map((c) => `NULL::VARCHAR AS ${c}`).join(", ")}, csv_lin
 
 /**
  * The accepted bars, typed and decoded, in (instrument, minute) order: one
- * contract's bars together, as its key says. Sorting on the two integers costs 0.27 CPU-s a month less than on
- * (root, ts, symbol), whose string comparisons dominate the sort (profiled),
- * and the file comes out 11% smaller.
+ * contract's bars together, as its key says. Sorting on the two integers
+ * costs 0.27 CPU-s a month less than on (root, ts, symbol), whose string
+ * comparisons dominate the sort (profiled), and the file comes out 11% smaller.
  */
 export function rawBarsSelectSql(): string {
   return `
