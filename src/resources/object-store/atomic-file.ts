@@ -85,14 +85,16 @@ export async function moveFileAtomically(sourcePath: string, targetPath: string,
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      // Two metadata calls whatever the file's size: synchronous, as for small files (small-file.ts says why).
-      mkdirSync(dirname(targetPath), { recursive: true });
+      // Metadata calls whatever the file's size: synchronous, as for small files (small-file.ts says why); the
+      // folder is made only when the rename says it is missing.
       renameSync(sourcePath, targetPath);
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EXDEV") return false;
       if (attempt >= 5 || code !== "ENOENT") throw error;
+      // ENOENT: the target's folder is missing (or the source is: then the rename fails again and says so).
+      mkdirSync(dirname(targetPath), { recursive: true });
     }
   }
 }

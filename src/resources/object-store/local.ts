@@ -264,6 +264,9 @@ export class LocalObjectStore implements ObjectStore {
   private pruneEmptyFolders(folder: string): void {
     for (let current = folder; current.startsWith(this.rootWithSep); current = dirname(current)) {
       try {
+        // Look before removing: a folder that still holds objects (a lease's or an index's next generation) is the
+        // common case, and a refused rmdir still locks the parent folder, which concurrent steps write to.
+        if (readdirSync(current).length > 0) return;
         rmdirSync(current);
       } catch {
         return; // not empty (or already gone): stop

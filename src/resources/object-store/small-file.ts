@@ -60,14 +60,19 @@ export function readSmallFileSync(path: string): Buffer | undefined {
   }
 }
 
-/** As atomic-file.ts's openTempFile: a concurrent delete may prune the folder between mkdir and open. */
+/**
+ * Open the temp file, creating its folder only when it is missing: the folder
+ * usually exists, and a mkdir is a write to its parent folder that concurrent
+ * steps contend for. A concurrent delete may prune the folder between mkdir
+ * and open (ENOENT again), so retry a few times, as atomic-file.ts does.
+ */
 function openTempFileSync(folder: string, tempPath: string): number {
   for (let attempt = 1; ; attempt++) {
     try {
-      mkdirSync(folder, { recursive: true });
       return openSync(tempPath, "wx");
     } catch (error) {
       if (attempt >= 5 || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      mkdirSync(folder, { recursive: true });
     }
   }
 }
