@@ -6,7 +6,8 @@
  * main thread (profiled in the market backfill).
  */
 import { createHash } from "node:crypto";
-import type { FileHandle } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -22,4 +23,21 @@ export async function hashFileHandle(handle: FileHandle, algorithm: "sha256" | "
     bytes += bytesRead;
   }
   return { digest: hash.digest("hex"), bytes };
+}
+
+/** Up to this size a file is hashed from one synchronous read: a small step's staged file is a few hundred bytes, and the chunk buffer alone is 1 MiB. */
+const SMALL_FILE_BYTES = CHUNK_BYTES;
+
+/** Hex digest and size of the file at `path`. */
+export async function hashFile(path: string, algorithm: "sha256" | "md5"): Promise<{ digest: string; bytes: number }> {
+  if (statSync(path).size <= SMALL_FILE_BYTES) {
+    const content = readFileSync(path);
+    return { digest: createHash(algorithm).update(content).digest("hex"), bytes: content.byteLength };
+  }
+  const handle = await open(path, "r");
+  try {
+    return await hashFileHandle(handle, algorithm);
+  } finally {
+    await handle.close();
+  }
 }

@@ -9,10 +9,8 @@
  * an orphaned object that `gc()` removes.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { open } from "node:fs/promises";
 import { MateriaError } from "../../core";
-import { hashFileHandle } from "../../utils/hash-file";
+import { hashFile } from "../../utils/hash-file";
 import type { ObjectStore } from "../object-store";
 import { checksKey, dataKey, dynamicPartitionsKey, manifestKey, manifestPrefix, partitionSegment } from "./layout";
 import { MANIFEST_HISTORY_LIMIT, versionOf, type CheckResult, type ColumnInfo, type Manifest, type ManifestVersion, type UpstreamVersion } from "./manifest";
@@ -246,21 +244,9 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** Below this a staged file is hashed from one synchronous read: a small step's file is a few hundred bytes. */
-const SMALL_FILE_BYTES = 1 << 20;
-
 async function fileDigest(path: string): Promise<{ sha256: string; bytes: number }> {
-  if (statSync(path).size <= SMALL_FILE_BYTES) {
-    const content = readFileSync(path);
-    return { sha256: createHash("sha256").update(content).digest("hex"), bytes: content.byteLength };
-  }
-  const handle = await open(path, "r");
-  try {
-    const { digest, bytes } = await hashFileHandle(handle, "sha256");
-    return { sha256: digest, bytes };
-  } finally {
-    await handle.close();
-  }
+  const { digest, bytes } = await hashFile(path, "sha256");
+  return { sha256: digest, bytes };
 }
 
 function describe(asset: string, partition: string | null): string {

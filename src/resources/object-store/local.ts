@@ -15,7 +15,7 @@
  * filesystem's name limit (usually 255 bytes) fail too. Symbolic links inside
  * the root are followed for reads and ignored by `list`; the root is trusted.
  */
-import { createReadStream, readdirSync, rmdirSync, statSync, unlinkSync, type BigIntStats } from "node:fs";
+import { createReadStream, readFileSync, readdirSync, rmdirSync, statSync, unlinkSync, type BigIntStats } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
@@ -26,7 +26,7 @@ import { InvalidObjectKeyError, ObjectNotFoundError, ObjectStoreError } from "./
 import { decodeJson, encodeJson } from "./json";
 import { compareObjectKeys, isValidObjectKey, validateObjectKey, validateObjectKeyPrefix } from "./keys";
 import { ContentEtagCache } from "./local-etag";
-import { readSmallFileSync, writeSmallFileAtomicallySync } from "./small-file";
+import { writeSmallFileAtomicallySync } from "./small-file";
 import { errnoCode, sourceFileSize } from "./source-file";
 import type { ObjectInfo, ObjectStore } from "./types";
 
@@ -84,8 +84,7 @@ export class LocalObjectStore implements ObjectStore {
   async createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean> {
     const path = this.pathFor(key);
     try {
-      const written = writeSmallFileAtomicallySync(path, data, { fsync: this.options.fsync ?? false, exclusive: true });
-      this.etags.remember(path, written.stats, written.md5);
+      this.infoOfWritten(key, path, writeSmallFileAtomicallySync(path, data, { fsync: this.options.fsync ?? false, exclusive: true }));
       return true;
     } catch (error) {
       if (errnoCode(error) === "EEXIST") return false;
@@ -129,13 +128,15 @@ export class LocalObjectStore implements ObjectStore {
 
   async getJson<T>(key: string): Promise<T | undefined> {
     const path = this.pathFor(key);
-    let bytes: Buffer | undefined;
+    let bytes: Buffer;
     try {
-      bytes = readSmallFileSync(path);
+      // Small: one synchronous read (small-file.ts says why). A folder is not an object (EISDIR).
+      bytes = readFileSync(path);
     } catch (error) {
+      if (MISSING.has(errnoCode(error) ?? "")) return undefined;
       throw this.ioError("read", key, error);
     }
-    return bytes === undefined ? undefined : decodeJson<T>(key, bytes);
+    return decodeJson<T>(key, bytes);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

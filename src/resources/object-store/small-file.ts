@@ -1,5 +1,5 @@
 /**
- * Synchronous I/O for the local store's small objects: manifests, leases,
+ * Synchronous writes of the local store's small objects: manifests, leases,
  * index generations, check results — a few hundred bytes to a few KiB each.
  *
  * Why synchronous: every promise-based fs call is a round trip through
@@ -16,7 +16,7 @@
  * exclusive).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type BigIntStats } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type BigIntStats } from "node:fs";
 import { dirname, join } from "node:path";
 import { TEMP_FILE_MARKER, type AtomicWriteOptions, type WrittenFile } from "./atomic-file";
 
@@ -47,17 +47,6 @@ export function writeSmallFileAtomicallySync(targetPath: string, data: Uint8Arra
   // A hard link leaves the temp name behind.
   if (options.exclusive) rmSync(tempPath, { force: true });
   return { size: bytes.byteLength, md5: createHash("md5").update(bytes).digest("hex"), stats };
-}
-
-/** The file's bytes; undefined when it is missing (or is a folder). */
-export function readSmallFileSync(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
-    throw error;
-  }
 }
 
 /**
