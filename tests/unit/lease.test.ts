@@ -39,27 +39,32 @@ describe("leases on a step partition", () => {
     expect(again.waitedFor).toBeUndefined();
   });
 
+  /** run-1 takes the lease on a clock the test moves, stalls past its TTL, and run-2 takes it over. */
+  async function takenOverLease(s: LocalObjectStore): Promise<{ stalled: Lease; next: Lease; now: () => number }> {
+    let clock = 1_000_000;
+    const now = () => clock;
+    const stalled = await Lease.acquire(s, "a/b", "2025-01", "run-1", { ttlMs: 50, now });
+    clock += 60;
+    const next = await Lease.acquire(s, "a/b", "2025-01", "run-2", { pollMs: 20, now });
+    return { stalled, next, now };
+  }
+
   it("takes over an expired lease, and the stalled holder learns it lost", async () => {
     const s = store();
-    const acquiredAt = Date.now();
-    const stalled = await Lease.acquire(s, "a/b", "2025-01", "run-1", { ttlMs: 50 });
-    await waitFor("the lease TTL to run out", () => Date.now() > acquiredAt + 60, { intervalMs: 10 });
-    const next = await Lease.acquire(s, "a/b", "2025-01", "run-2", { pollMs: 20 });
+    const { stalled, next } = await takenOverLease(s);
+    expect(next.waitedFor).toBeUndefined();
     await expect(stalled.assertHeld()).rejects.toBeInstanceOf(LeaseLostError);
     await expect(next.assertHeld()).resolves.toBeUndefined();
   });
 
   it("a stalled holder releasing after a takeover (without having looked) neither frees the new lease nor leaves a trace", async () => {
     const s = store();
-    const acquiredAt = Date.now();
-    const stalled = await Lease.acquire(s, "a/b", "2025-01", "run-1", { ttlMs: 50 });
-    await waitFor("the lease TTL to run out", () => Date.now() > acquiredAt + 60, { intervalMs: 10 });
-    const next = await Lease.acquire(s, "a/b", "2025-01", "run-2", { pollMs: 20 });
+    const { stalled, next, now } = await takenOverLease(s);
     // release() does not list first: it rewrites its own, older generation.
     await stalled.release();
     await expect(next.assertHeld()).resolves.toBeUndefined();
     const waits: string[] = [];
-    const third = Lease.acquire(s, "a/b", "2025-01", "run-3", { pollMs: 20, onWait: (holder) => waits.push(holder) });
+    const third = Lease.acquire(s, "a/b", "2025-01", "run-3", { pollMs: 20, now, onWait: (holder) => waits.push(holder) });
     await waitFor("the third owner to be refused", () => waits.length >= 1);
     expect(waits[0]).toBe("run-2");
     await next.release();

@@ -36,6 +36,8 @@ export interface LeaseOptions {
   onWait?: (holder: string) => void;
   /** Debug lines with each decision: taken, re-entered, waiting for whom and until when, taken over from an expired holder. */
   log?: { debug(fields: object, message: string): void };
+  /** The clock expiries are set and judged by (default: Date.now); tests pass their own. */
+  now?: () => number;
 }
 
 const GENERATION_DIGITS = 10;
@@ -52,11 +54,13 @@ export class Lease {
     private readonly ttlMs: number,
     /** The other owner this acquisition waited for, if any. */
     readonly waitedFor: string | undefined,
+    private readonly now: () => number,
   ) {}
 
   static async acquire(store: ObjectStore, step: string, partition: string | null, owner: string, options: LeaseOptions = {}): Promise<Lease> {
     const prefix = `locks/${step}/${partitionSegment(partition)}/`;
     const ttlMs = options.ttlMs ?? 60_000;
+    const now = options.now ?? Date.now;
     let waitedFor: string | undefined;
     const log = options.log;
     for (;;) {
@@ -64,27 +68,27 @@ export class Lease {
       const listed = await generations(store, prefix);
       const current = listed.at(-1);
       const record = current === undefined ? undefined : await store.getJson<LeaseRecord>(generationKey(prefix, current));
-      const free = record === undefined || record.released || record.expiresAt < Date.now();
+      const free = record === undefined || record.released || record.expiresAt < now();
       if (record !== undefined && record.owner === owner && !record.released) {
         log?.debug({ lease: prefix, generation: current }, "lease: re-entered our own lease (a retry of the same run)");
-        const lease = new Lease(store, prefix, current!, owner, ttlMs, waitedFor);
+        const lease = new Lease(store, prefix, current!, owner, ttlMs, waitedFor, now);
         await lease.renew();
         return lease;
       }
       if (free) {
         const next = current === undefined ? 0 : current + 1;
-        if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: Date.now() + ttlMs, released: false } satisfies LeaseRecord))) {
+        if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: now() + ttlMs, released: false } satisfies LeaseRecord))) {
           // Older generations are history now; removing them keeps listings short. (All of them: a holder that lost
           // its lease just as it released may have written its own generation back; see release.)
           if (listed.length > 0) await store.deleteMany(listed.map((generation) => generationKey(prefix, generation))).catch(() => undefined);
           const why = record === undefined ? "free" : record.released ? `released by ${record.owner}` : `expired (held by ${record.owner}, which stopped renewing it)`;
           log?.debug({ lease: prefix, generation: next, waitedFor }, `lease: taken (${why})`);
-          return new Lease(store, prefix, next, owner, ttlMs, waitedFor);
+          return new Lease(store, prefix, next, owner, ttlMs, waitedFor, now);
         }
         log?.debug({ lease: prefix, generation: next }, "lease: another contender created this generation first; looking again");
         continue;
       }
-      if (waitedFor !== record.owner) log?.debug({ lease: prefix, holder: record.owner, expiresInMs: record.expiresAt - Date.now() }, "lease: held by another run; waiting for it to publish or release");
+      if (waitedFor !== record.owner) log?.debug({ lease: prefix, holder: record.owner, expiresInMs: record.expiresAt - now() }, "lease: held by another run; waiting for it to publish or release");
       waitedFor = record.owner;
       options.onWait?.(record.owner);
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
@@ -94,7 +98,7 @@ export class Lease {
   /** Extend the lease; throws LeaseLostError when someone took over. */
   async renew(): Promise<void> {
     await this.assertHeld();
-    await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: Date.now() + this.ttlMs, released: false } satisfies LeaseRecord);
+    await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: this.now() + this.ttlMs, released: false } satisfies LeaseRecord);
   }
 
   async assertHeld(): Promise<void> {
