@@ -35,9 +35,14 @@ export function isTempFileName(name: string): boolean {
   return name.startsWith(TEMP_FILE_MARKER);
 }
 
+/** A fresh temp file name in `folder` (never a valid object key). */
+export function tempPathIn(folder: string): string {
+  return join(folder, `${TEMP_FILE_MARKER}${randomBytes(8).toString("hex")}`);
+}
+
 export async function writeFileAtomically(targetPath: string, source: ByteSource, options: AtomicWriteOptions = {}): Promise<WrittenFile> {
   const folder = dirname(targetPath);
-  const tempPath = join(folder, `${TEMP_FILE_MARKER}${randomBytes(8).toString("hex")}`);
+  const tempPath = tempPathIn(folder);
   const handle = await openTempFile(folder, tempPath);
   try {
     const hash = createHash("md5");

@@ -15,15 +15,15 @@
  * then a rename (or, for create-only writes, a hard link, which is atomic and
  * exclusive).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { closeSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type BigIntStats } from "node:fs";
-import { dirname, join } from "node:path";
-import { TEMP_FILE_MARKER, type AtomicWriteOptions, type WrittenFile } from "./atomic-file";
+import { dirname } from "node:path";
+import { tempPathIn, type AtomicWriteOptions, type WrittenFile } from "./atomic-file";
 
 export function writeSmallFileAtomicallySync(targetPath: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): WrittenFile {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   const folder = dirname(targetPath);
-  const tempPath = join(folder, `${TEMP_FILE_MARKER}${randomBytes(8).toString("hex")}`);
+  const tempPath = tempPathIn(folder);
   const fd = openTempFileSync(folder, tempPath);
   let stats: BigIntStats;
   try {
