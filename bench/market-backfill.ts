@@ -20,7 +20,7 @@ const FULL_HISTORY_MONTHS = 185;
 
 export async function benchMarketBackfill(): Promise<void> {
   const definitions = defineDefinitions({ assets: marketAssets, checks: marketChecks });
-  // MATERIA_DUCKDB_THREADS passes through, to compare thread settings
+  // MATERIA_DUCKDB_THREADS passes through, to compare thread settings; unset, the worker divides the cores among its steps
   const threads = process.env.MATERIA_DUCKDB_THREADS;
   await withBenchTemporal(definitions, threads ? { MATERIA_DUCKDB_THREADS: threads } : {}, async ({ env, client, taskQueue }) => {
     const generateStarted = performance.now();
@@ -45,7 +45,7 @@ export async function benchMarketBackfill(): Promise<void> {
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     console.log(
       `market backfill: ${months} months (every market step) through Temporal in ${seconds.toFixed(1)} s → ${perMonth.toFixed(2)} s/month, ${Math.round(rows / seconds)} vendor rows/s, ` +
-        `worker ${workerCpuPerMonth.toFixed(2)} CPU-s/month` +
+        `DuckDB threads per step ${env.duckdbPool.threads ?? "one per core"}, worker ${workerCpuPerMonth.toFixed(2)} CPU-s/month` +
         (machineCpuPerMonth !== undefined ? `, machine ${machineCpuPerMonth.toFixed(2)} CPU-s/month (${(machineCpuPerMonth / perMonth).toFixed(2)} cores busy)` : "") +
         ` · peak RSS ${peakRssMiB.toFixed(0)} MiB (server excluded) · projected ${FULL_HISTORY_MONTHS} months ≈ ${((FULL_HISTORY_MONTHS * perMonth) / 60).toFixed(1)} min (target ≤ 15 min)`,
     );

@@ -56,6 +56,9 @@ export async function createMateriaWorker(options: MateriaWorkerOptions): Promis
     // Steps of a killed worker left their staged files behind.
     const removed = removeAbandonedScratch(options.env.scratchRoot);
     if (removed.length > 0) options.log?.info({ removed }, "removed scratch folders of steps whose process is gone");
+    // Up to maxConcurrentActivities steps run here at once: they share the cores rather than each taking all of them.
+    options.env.duckdbPool.divideCoresAmong(config.worker.maxConcurrentActivities);
+    options.log?.debug({ duckdbThreads: options.env.duckdbPool.threads ?? "one per core" }, "DuckDB threads per step");
   }
   let connection: NativeConnection;
   try {
