@@ -122,7 +122,7 @@ export const SETTINGS = [
   { env: "MATERIA_WORKER_MAX_CACHED_WORKFLOWS", schema: positiveInt, reveal: true, default: "200", example: "200", description: "Workflow executions a worker keeps cached." },
   // DuckDB
   { env: "MATERIA_DUCKDB_MEMORY_LIMIT", schema: memory, reveal: true, default: "2GB", example: "4GB", description: "DuckDB memory_limit per step." },
-  { env: "MATERIA_DUCKDB_THREADS", schema: positiveInt.optional(), reveal: true, example: "2", description: "DuckDB threads per step (default: CPU count)." },
+  { env: "MATERIA_DUCKDB_THREADS", schema: positiveInt.optional(), reveal: true, example: "2", description: "DuckDB threads per step (default: CPU count in-process; a worker divides the CPUs among its MATERIA_WORKER_MAX_ACTIVITIES, at least 1)." },
   { env: "MATERIA_DUCKDB_TEMP_DIR", schema: z.string().min(1).optional(), example: "/var/tmp/materia-duckdb", description: "Where DuckDB spills (default: <MATERIA_HOME>/tmp/duckdb)." },
   // Logging
   { env: "MATERIA_LOG_LEVEL", schema: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), reveal: true, default: "info", example: "debug", description: "Log level." },
