@@ -99,6 +99,14 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     signal,
     log,
     ...(env.leaseTtlMs !== undefined ? { ttlMs: env.leaseTtlMs } : {}),
+    // A holder whose manifests are the current ones has finished: publishing released its lease.
+    published: async (owner, partition, since) => {
+      for (const asset of step.keys) {
+        const manifest = await env.catalog.readManifest(asset, partition);
+        if (manifest?.runId !== owner || Date.parse(manifest.publishedAt) < since) return false;
+      }
+      return true;
+    },
     onWait: (holder) => {
       hooks.heartbeat?.({ waitingFor: holder });
       log.info({ holder }, "waiting: another run holds this partition");
@@ -223,6 +231,8 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
       });
       published.push({ asset: output.asset, ...(grouped ? { partition: output.partition } : {}), rowCount: manifest.rowCount, bytes: manifest.bytes, dataVersion: manifest.dataVersion, checks: manifest.checks });
     }
+    // the manifests just written say these leases are free (no release write needed)
+    for (const held of leases) held.markPublished();
     endPhase("publish");
     log.info({ rows: published.map((p) => p.rowCount), ms: Date.now() - started.getTime(), phasesMs: phases }, "published");
     return outcome(step, request, started, "published", published, metadata, phases);

@@ -73,6 +73,65 @@ describe("leases on a step partition", () => {
     expect((await s.list("locks/a/b/")).map((o) => o.key)).toEqual(["locks/a/b/2025-01/0000000002.json"]);
   });
 
+  it("is free once its holder published after taking it, with no release written", async () => {
+    const s = store();
+    let clock = 5_000;
+    const now = () => clock;
+    await Lease.acquire(s, "a/b", "2025-01", "run-1", { now });
+    const asked: Array<[string, string | null, number]> = [];
+    clock += 10;
+    // run-1 published at 5_005, after taking the lease at 5_000: the lease is free although never released.
+    const next = await Lease.acquire(s, "a/b", "2025-01", "run-2", {
+      now,
+      pollMs: 20,
+      published: async (owner, partition, since) => (asked.push([owner, partition, since]), owner === "run-1" && 5_005 >= since),
+    });
+    expect(next.waitedFor).toBeUndefined();
+    expect(asked).toEqual([["run-1", "2025-01", 5_000]]);
+  });
+
+  it("is still held by a holder whose publish came before it took the lease (a retry re-entering after its own publish)", async () => {
+    const s = store();
+    let clock = 5_000;
+    const now = () => clock;
+    await Lease.acquire(s, "a/b", null, "run-1", { now });
+    clock += 10;
+    await Lease.acquire(s, "a/b", null, "run-1", { now }); // the retry re-enters at 5_010
+    const waits: string[] = [];
+    const publishedAt = 5_005;
+    const second = Lease.acquire(s, "a/b", null, "run-2", { now, pollMs: 20, onWait: (holder) => waits.push(holder), published: async (_owner, _partition, since) => publishedAt >= since });
+    await waitFor("run-2 to be refused twice", () => waits.length >= 2);
+    clock += 120_000; // the re-entered lease expires
+    await expect(second).resolves.toBeInstanceOf(Lease);
+  });
+
+  it("a published step writes no release, and the next run of the partition takes the lease at once", async () => {
+    const lake = store();
+    const asset = defineAsset({ key: "t/quick", async materialize() { return "SELECT 1 AS one"; } });
+    const definitions = defineDefinitions({ assets: [asset] });
+    const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: mkdtempSync(join(tmpdir(), "materia-lease-home-")) } });
+    const env = createExecutionEnvironment(config, createLogger({ level: "error", format: "json" }), { store: lake });
+    expect((await runStep(definitions, { runId: "run-a", step: "t/quick", partition: null }, env)).status).toBe("published");
+    const [held] = await lake.list("locks/t/quick/");
+    expect(await lake.getJson(held!.key)).toMatchObject({ owner: "run-a", released: false });
+    const second = await runStep(definitions, { runId: "run-b", step: "t/quick", partition: null }, env);
+    expect(second.status).toBe("published");
+    expect(second.metadata).not.toEqual({ joined: true });
+    expect((await env.catalog.readManifest("t/quick", null))!.runId).toBe("run-b");
+    expect((await lake.list("locks/t/quick/")).map((o) => o.key)).toEqual(["locks/t/quick/_/0000000001.json"]);
+  });
+
+  it("a step that published nothing still releases its lease", async () => {
+    const lake = store();
+    const failing = defineAsset({ key: "t/failing", async materialize() { throw new Error("boom"); } });
+    const definitions = defineDefinitions({ assets: [failing] });
+    const config = loadConfig({ readDotenv: false, env: { MATERIA_HOME: mkdtempSync(join(tmpdir(), "materia-lease-home-")) } });
+    const env = createExecutionEnvironment(config, createLogger({ level: "fatal", format: "json" }), { store: lake });
+    await expect(runStep(definitions, { runId: "run-a", step: "t/failing", partition: null }, env)).rejects.toThrow("boom");
+    const [held] = await lake.list("locks/t/failing/");
+    expect(await lake.getJson(held!.key)).toMatchObject({ owner: "run-a", released: true });
+  });
+
   it("two runs of the same step partition never materialize it at once; the second joins", async () => {
     // The first run holds its step open until the second has been seen waiting for its lease:
     // the overlap is made to happen, not hoped for with a sleep.

@@ -9,6 +9,12 @@
  * holder renews by rewriting its own generation, and checks on renewal that
  * nobody has taken over (which only happens if it stalled past the TTL).
  * The same owner (a retried activity of the same run) re-enters at once.
+ *
+ * A holder that published needs no release write: the acquirer asks
+ * `published(owner, partition)` (did that run's manifests become the partition's
+ * current ones?) and, if so, treats the lease as free. That saves a file
+ * write per step; a lease whose holder failed or published nothing is still
+ * released explicitly (or expires).
  */
 import { MateriaError } from "../../core";
 import type { ObjectStore } from "../object-store";
@@ -18,6 +24,8 @@ export interface LeaseRecord {
   owner: string;
   expiresAt: number;
   released: boolean;
+  /** When the owner took (or re-entered) this generation: only a publish after it finishes the holding. */
+  takenAt?: number;
 }
 
 export class LeaseLostError extends MateriaError {
@@ -38,6 +46,12 @@ export interface LeaseOptions {
   log?: { debug(fields: object, message: string): void };
   /** The clock expiries are set and judged by (default: Date.now); tests pass their own. */
   now?: () => number;
+  /**
+   * Whether `owner` has published this step partition since `since` (epoch ms): its current manifests are that
+   * run's, published after it took the lease. The lease is then free. (A retry that re-entered the lease after
+   * its own earlier publish took it again later, so it still holds it.)
+   */
+  published?: (owner: string, partition: string | null, since: number) => Promise<boolean>;
 }
 
 const GENERATION_DIGITS = 10;
@@ -45,6 +59,8 @@ const GENERATION_DIGITS = 10;
 export class Lease {
   /** Set once a check saw another holder: nothing of ours is left to release. */
   private lost = false;
+  /** Set once this holder's step published: the manifests release the lease (see the module comment). */
+  private published = false;
 
   private constructor(
     private readonly store: ObjectStore,
@@ -55,6 +71,7 @@ export class Lease {
     /** The other owner this acquisition waited for, if any. */
     readonly waitedFor: string | undefined,
     private readonly now: () => number,
+    private readonly takenAt: number,
   ) {}
 
   static async acquire(store: ObjectStore, step: string, partition: string | null, owner: string, options: LeaseOptions = {}): Promise<Lease> {
@@ -68,22 +85,25 @@ export class Lease {
       const listed = await generations(store, prefix);
       const current = listed.at(-1);
       const record = current === undefined ? undefined : await store.getJson<LeaseRecord>(generationKey(prefix, current));
-      const free = record === undefined || record.released || record.expiresAt < now();
-      if (record !== undefined && record.owner === owner && !record.released) {
+      const ours = record !== undefined && record.owner === owner && !record.released;
+      const free = record === undefined || record.released || record.expiresAt < now() || (!ours && record.takenAt !== undefined && (await options.published?.(record.owner, partition, record.takenAt)) === true);
+      if (ours) {
         log?.debug({ lease: prefix, generation: current }, "lease: re-entered our own lease (a retry of the same run)");
-        const lease = new Lease(store, prefix, current!, owner, ttlMs, waitedFor, now);
+        const lease = new Lease(store, prefix, current!, owner, ttlMs, waitedFor, now, now());
         await lease.renew();
         return lease;
       }
       if (free) {
         const next = current === undefined ? 0 : current + 1;
-        if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: now() + ttlMs, released: false } satisfies LeaseRecord))) {
+        const takenAt = now();
+        if (await store.createIfAbsent(generationKey(prefix, next), JSON.stringify({ owner, expiresAt: takenAt + ttlMs, released: false, takenAt } satisfies LeaseRecord))) {
           // Older generations are history now; removing them keeps listings short. (All of them: a holder that lost
           // its lease just as it released may have written its own generation back; see release.)
           if (listed.length > 0) await store.deleteMany(listed.map((generation) => generationKey(prefix, generation))).catch(() => undefined);
-          const why = record === undefined ? "free" : record.released ? `released by ${record.owner}` : `expired (held by ${record.owner}, which stopped renewing it)`;
+          const why =
+            record === undefined ? "free" : record.released ? `released by ${record.owner}` : record.expiresAt < now() ? `expired (held by ${record.owner}, which stopped renewing it)` : `${record.owner} published`;
           log?.debug({ lease: prefix, generation: next, waitedFor }, `lease: taken (${why})`);
-          return new Lease(store, prefix, next, owner, ttlMs, waitedFor, now);
+          return new Lease(store, prefix, next, owner, ttlMs, waitedFor, now, takenAt);
         }
         log?.debug({ lease: prefix, generation: next }, "lease: another contender created this generation first; looking again");
         continue;
@@ -98,7 +118,7 @@ export class Lease {
   /** Extend the lease; throws LeaseLostError when someone took over. */
   async renew(): Promise<void> {
     await this.assertHeld();
-    await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: this.now() + this.ttlMs, released: false } satisfies LeaseRecord);
+    await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: this.now() + this.ttlMs, released: false, takenAt: this.takenAt } satisfies LeaseRecord);
   }
 
   async assertHeld(): Promise<void> {
@@ -110,6 +130,11 @@ export class Lease {
     }
   }
 
+  /** The step published under this lease: its manifests now say the lease is free, so release() writes nothing. */
+  markPublished(): void {
+    this.published = true;
+  }
+
   /**
    * Mark our generation released, without listing first: the step has just
    * checked it holds the lease (before publishing), and in the rare case that
@@ -117,7 +142,7 @@ export class Lease {
    * highest generation is the lease) and the next taker deletes it.
    */
   async release(): Promise<void> {
-    if (this.lost) return;
+    if (this.lost || this.published) return;
     await this.store.putJson(generationKey(this.prefix, this.generation), { owner: this.owner, expiresAt: 0, released: true } satisfies LeaseRecord);
   }
 }
