@@ -16,7 +16,7 @@
  * exclusive).
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type BigIntStats } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, type BigIntStats } from "node:fs";
 import { dirname } from "node:path";
 import { tempPathIn, type AtomicWriteOptions, type WrittenFile } from "./atomic-file";
 
@@ -33,7 +33,7 @@ export function writeSmallFileAtomicallySync(targetPath: string, data: Uint8Arra
     stats = fstatSync(fd, { bigint: true });
   } catch (error) {
     closeSync(fd);
-    rmSync(tempPath, { force: true });
+    removeTemp(tempPath);
     throw error;
   }
   closeSync(fd);
@@ -41,11 +41,11 @@ export function writeSmallFileAtomicallySync(targetPath: string, data: Uint8Arra
     if (options.exclusive) linkSync(tempPath, targetPath);
     else renameSync(tempPath, targetPath);
   } catch (error) {
-    rmSync(tempPath, { force: true });
+    removeTemp(tempPath);
     throw error;
   }
   // A hard link leaves the temp name behind.
-  if (options.exclusive) rmSync(tempPath, { force: true });
+  if (options.exclusive) removeTemp(tempPath);
   return { size: bytes.byteLength, md5: createHash("md5").update(bytes).digest("hex"), stats };
 }
 
@@ -63,5 +63,18 @@ function openTempFileSync(folder: string, tempPath: string): number {
       if (attempt >= 5 || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       mkdirSync(folder, { recursive: true });
     }
+  }
+}
+
+/**
+ * Remove a temp name with one unlink (rmSync would stat it twice first).
+ * Never throws: on an error path the original error matters, and a temp
+ * name left behind is skipped by listings (isTempFileName).
+ */
+function removeTemp(tempPath: string): void {
+  try {
+    unlinkSync(tempPath);
+  } catch {
+    // gone already, or left for listings to skip
   }
 }
