@@ -14,7 +14,9 @@
  * `published(owner, partition)` (did that run's manifests become the partition's
  * current ones?) and, if so, treats the lease as free. That saves a file
  * write per step; a lease whose holder failed or published nothing is still
- * released explicitly (or expires).
+ * released explicitly (or expires). Both times compared, the lease's
+ * `takenAt` and the manifest's `publishedAt`, come from the holder's own
+ * clock, so clocks of other machines do not enter the comparison.
  */
 import { MateriaError } from "../../core";
 import type { ObjectStore } from "../object-store";
