@@ -26,10 +26,10 @@ async function main(): Promise<void> {
       for (const concurrentSteps of [1, 4]) {
         const locals = [];
         for (let round = 0; round < 3; round++) locals.push(await benchOrchestrationInProcess({ concurrentSteps, workDir }));
-      const { median: local, fastest: localFastest, slowest: localSlowest } = medianRound(locals);
-      const phases = Object.entries(local.phasesMs).map(([phase, ms]) => `${phase} ${ms.toFixed(1)}`).join(", ");
-      console.log(
-        `orchestration in-process, ${concurrentSteps} step${concurrentSteps > 1 ? "s" : ""} at a time, median of ${locals.length} rounds (${localFastest.toFixed(1)}–${localSlowest.toFixed(1)} ms/step): ${local.steps} steps in ${local.seconds.toFixed(2)} s → ${local.msPerStep.toFixed(1)} ms/step, CPU ${local.cpuMsPerStep.toFixed(1)} ms/step (target ≤ 5 ms/step); per step: ${phases} ms`,
+        const { median: local, fastest: localFastest, slowest: localSlowest } = medianRound(locals);
+        const phases = Object.entries(local.phasesMs).map(([phase, ms]) => `${phase} ${ms.toFixed(1)}`).join(", ");
+        console.log(
+          `orchestration in-process, ${concurrentSteps} step${concurrentSteps > 1 ? "s" : ""} at a time, median of ${locals.length} rounds (${localFastest.toFixed(1)}–${localSlowest.toFixed(1)} ms/step): ${local.steps} steps in ${local.seconds.toFixed(2)} s → ${local.msPerStep.toFixed(1)} ms/step, CPU ${local.cpuMsPerStep.toFixed(1)} ms/step (target ≤ 5 ms/step); per step: ${phases} ms`,
         );
       }
     } finally {

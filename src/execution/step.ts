@@ -100,13 +100,7 @@ export async function runStep(definitions: Definitions, request: StepRequest, en
     log,
     ...(env.leaseTtlMs !== undefined ? { ttlMs: env.leaseTtlMs } : {}),
     // A holder whose manifests are the current ones has finished: publishing released its lease.
-    published: async (owner, partition, since) => {
-      for (const asset of step.keys) {
-        const manifest = await env.catalog.readManifest(asset, partition);
-        if (manifest?.runId !== owner || Date.parse(manifest.publishedAt) < since) return false;
-      }
-      return true;
-    },
+    published: (owner, partition, since) => env.catalog.publishedBy(step.keys, partition, owner, since),
     onWait: (holder) => {
       hooks.heartbeat?.({ waitingFor: holder });
       log.info({ holder }, "waiting: another run holds this partition");

@@ -65,6 +65,15 @@ export class Catalog {
     return this.store.getJson<Manifest>(manifestKey(asset, partition));
   }
 
+  /** Whether every one of `assets` has, for `partition`, a current manifest `runId` published at or after `since` (epoch ms). */
+  async publishedBy(assets: readonly string[], partition: string | null, runId: string, since: number): Promise<boolean> {
+    for (const asset of assets) {
+      const manifest = await this.readManifest(asset, partition);
+      if (manifest?.runId !== runId || Date.parse(manifest.publishedAt) < since) return false;
+    }
+    return true;
+  }
+
   /**
    * Upload the staged data under a run-unique key, then commit the manifest.
    * Bytes equal to the current version's are not uploaded again and add no

@@ -11,7 +11,7 @@
  * The same owner (a retried activity of the same run) re-enters at once.
  *
  * A holder that published needs no release write: the acquirer asks
- * `published(owner, partition)` (did that run's manifests become the partition's
+ * `published(owner, partition, takenAt)` (did that run's manifests become the partition's
  * current ones?) and, if so, treats the lease as free. That saves a file
  * write per step; a lease whose holder failed or published nothing is still
  * released explicitly (or expires). Both times compared, the lease's
