@@ -2,7 +2,7 @@
 import { defineAsset, timeWindowMapping } from "materia";
 import { featureNullRateCheck, noLookAheadCheck } from "./feature-checks";
 import { MARKET_MONTHS, requireMonthOf, WIDE_FLOAT_PARQUET } from "./layout";
-import { featureRootGroupsSql, featuresByRootGroupsSql } from "./sql/features";
+import { featuresSql } from "./sql/features";
 
 export const features = defineAsset({
   key: "market/features",
@@ -15,7 +15,6 @@ export const features = defineAsset({
   checks: [featureNullRateCheck, noLookAheadCheck],
   async materialize(ctx) {
     requireMonthOf(ctx, "front_month_bars");
-    await ctx.sql.run(featureRootGroupsSql("front_month_bars"));
-    return featuresByRootGroupsSql(ctx.sql, "front_month_bars", ctx.timeWindow!);
+    return featuresSql(ctx.sql, "front_month_bars", ctx.timeWindow!);
   },
 });

@@ -5,6 +5,17 @@
  *
  * Speed (measured with EXPLAIN ANALYZE): one sort by (root, ts), then only
  * streaming windows — lags and running sums — as bar-windows.ts explains.
+ *
+ * One chain over every root, on one thread. Two root groups side by side
+ * (a UNION ALL of two chains, then a sort by (root, ts) to interleave them)
+ * took ~0.3 s less wall on 2 cores, but that final sort of the 47 wide
+ * columns held ~170 MiB more (step alone, fresh process: 650–680 against
+ * 460–495 MiB peak) and cost ~0.5 CPU-s more; in the chain the peak RSS
+ * went from 0.95–1.15 GiB to 0.80–0.86. A worker running two steps at once
+ * gives each one thread anyway, where the groups only added the sort.
+ * A kernel doing the same windows by binary lifting over typed arrays was
+ * tried too (commit 6b35cf2, reverted): the same bytes, but its input read,
+ * loop and one-thread output scan ran one after another, 1.9–2.1 s a month.
  */
 import type { SqlConnection } from "materia";
 import { SESSION_MINUTES } from "../layout";
@@ -228,36 +239,4 @@ SELECT
 FROM with_signal
 -- rows leave the streaming windows in (root, ts) order: no second sort
 WHERE ts >= ${start}::TIMESTAMP AND ts < ${end}::TIMESTAMP`;
-}
-
-/** Root groups computed side by side: the streaming windows run on one thread each, so two groups use two cores. */
-export const FEATURE_ROOT_GROUPS = 2;
-
-/** Statements creating `front_month_bars_group_<i>`: the bars of every FEATURE_ROOT_GROUPS-th root, by name. */
-export function featureRootGroupsSql(source: string): string {
-  const groups = Array.from({ length: FEATURE_ROOT_GROUPS }, (_, i) => i);
-  return [
-    `CREATE OR REPLACE TEMP TABLE feature_root_groups AS SELECT root, (row_number() OVER (ORDER BY root) - 1) % ${FEATURE_ROOT_GROUPS} AS root_group FROM (SELECT DISTINCT root FROM ${source})`,
-    ...groups.map((i) => `CREATE OR REPLACE TEMP VIEW ${source}_group_${i} AS SELECT * FROM ${source} WHERE root IN (SELECT root FROM feature_root_groups WHERE root_group = ${i})`),
-  ].join(";\n");
-}
-
-/**
- * The features of every root, the root groups' chains side by side (a UNION
- * ALL of independent pipelines DuckDB runs in parallel) and one sort by
- * (root, ts) over the result: every root's features are its own, so the
- * rows are the single chain's, bit for bit (measured: 1.5 → 1.1 s a month
- * on 2 cores, the same CPU).
- *
- * A kernel (defineKernel) doing the same windows by binary lifting over
- * typed arrays was tried (commit 6b35cf2, reverted): the same bytes and
- * ~180 MiB less peak memory, but slower in the benchmark (1.9–2.1 s and
- * 2.5–3.3 CPU-s a month against 1.3–1.6 s and 2.2–2.7): its input read, its
- * loop (~0.45 s warm, ~0.7 s on a process's first run) and the one-thread
- * scan of its output into Parquet run one after another, where these
- * pipelines keep both cores busy.
- */
-export function featuresByRootGroupsSql(sql: SqlConnection, source: string, window: { start: Date; end: Date }): string {
-  const groups = Array.from({ length: FEATURE_ROOT_GROUPS }, (_, i) => `SELECT * FROM (${featuresSql(sql, `${source}_group_${i}`, window)})`);
-  return `${groups.join("\nUNION ALL\n")}\nORDER BY root, ts`;
 }
