@@ -14,6 +14,9 @@ module.exports = {
   // so a long limit only matters on a slow, busy machine. Whole-pipeline tests set their own, longer one.
   testTimeout: 300000,
   maxWorkers: 2,
+  // One scratch folder per run for every test's temp files, removed at the end (tests/support/scratch-setup.ts).
+  globalSetup: "<rootDir>/tests/support/scratch-setup.ts",
+  globalTeardown: "<rootDir>/tests/support/scratch-teardown.ts",
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
     {
