@@ -39,16 +39,12 @@ export const rawBars = defineMultiAsset({
     const damage = zstdIntegrityProblem(path);
     if (damage !== undefined) throw new VendorFileError(`The vendor file ${key} cannot be decompressed: ${damage}.`);
     await assertVendorHeader(ctx.sql, path, key);
-    // DuckDB reads the file on its own threads while this one decompresses it again to count its records (0.6 s a month, which ran before the read)
-    const reading = loadVendorRows(ctx, path, key);
-    let records: number;
-    try {
-      records = countRecords(path, key);
-    } catch (error) {
-      await reading.catch(() => undefined);
-      throw error;
-    }
-    await reading;
+    // DuckDB reads the file on its own threads while zstd decompresses it again on the thread pool to count its records;
+    // both settle before either error is thrown (a count that fails names the damage better than the reader)
+    const [read, counted] = await Promise.allSettled([loadVendorRows(ctx, path, key), countRecords(path, key)]);
+    if (counted.status === "rejected") throw counted.reason;
+    if (read.status === "rejected") throw read.reason;
+    const records = counted.value;
     await ctx.sql.run(`CREATE OR REPLACE TEMP TABLE ${RAW_TABLES.fileRecords} AS SELECT ${records}::BIGINT AS records`);
     await ctx.sql.run(validateVendorRowsSql(ctx.sql, ctx.timeWindow!));
     const [counts] = await ctx.sql.all<{ readerLines: bigint; rejected: bigint }>(
@@ -83,10 +79,10 @@ async function assertVendorHeader(sql: SqlConnection, path: string, key: string)
 }
 
 /** The file's data records, counted without the CSV reader; none is a bad delivery. */
-function countRecords(path: string, key: string): number {
+async function countRecords(path: string, key: string): Promise<number> {
   let records: number;
   try {
-    records = countVendorRecords(path);
+    records = await countVendorRecords(path);
   } catch (error) {
     throw new VendorFileError(`The vendor file ${key} cannot be decompressed: ${errorText(error)}.`, { cause: error });
   }

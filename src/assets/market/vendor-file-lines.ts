@@ -5,9 +5,13 @@
  * reconciling the reader's rows with the reader's rejects proves nothing.
  * This decompresses the file independently and counts its non-blank lines:
  * the one count the reconciliation check trusts.
+ *
+ * The decompressor is zstd's own C library (a native addon that decompresses
+ * on the libuv thread pool): 0.15 CPU-s for a month's 60 MB, where a
+ * JavaScript decoder (fzstd) took 0.54–0.73 on the event loop's thread.
  */
-import { readFileSync } from "node:fs";
-import { decompress } from "fzstd";
+import { readFile } from "node:fs/promises";
+import { decompress } from "@mongodb-js/zstd";
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -28,7 +32,7 @@ export function countNonBlankLines(text: Uint8Array): number {
 }
 
 /** Data records of a zstd CSV file with a header line: its non-blank lines minus the header. */
-export function countVendorRecords(path: string): number {
-  const lines = countNonBlankLines(decompress(readFileSync(path)));
+export async function countVendorRecords(path: string): Promise<number> {
+  const lines = countNonBlankLines(await decompress(await readFile(path)));
   return Math.max(0, lines - 1);
 }
