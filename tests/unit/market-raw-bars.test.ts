@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compress } from "@mongodb-js/zstd";
 import { landingKey } from "../../src/assets/market";
-import { countNonBlankLines } from "../../src/assets/market/vendor-file-lines";
+import { countNonBlankLines, countVendorRecords } from "../../src/assets/market/vendor-file-lines";
 import { materialize } from "../../src/execution";
 import { marketHarness, putCsvZst, readPublished, type MarketHarness } from "./market-harness";
 
@@ -180,5 +184,16 @@ describe("a bad re-delivery never replaces a good month", () => {
     expect(countNonBlankLines(Buffer.from("h\n1\n\n2\r\n\r\n3"))).toBe(4);
     expect(countNonBlankLines(Buffer.from(""))).toBe(0);
     expect(countNonBlankLines(Buffer.from("\n\n"))).toBe(0);
+  });
+
+  it("counts the records of every zstd frame of a file, and refuses a truncated one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "materia-vendor-lines-"));
+    const twoFrames = join(dir, "two-frames.csv.zst");
+    const frames = [await compress(Buffer.from(`${HEADER}\n1\n2\n`)), await compress(Buffer.from("3\n\n4"))];
+    writeFileSync(twoFrames, Buffer.concat(frames));
+    await expect(countVendorRecords(twoFrames)).resolves.toBe(4);
+    const truncated = join(dir, "truncated.csv.zst");
+    writeFileSync(truncated, frames[0]!.subarray(0, frames[0]!.length - 3));
+    await expect(countVendorRecords(truncated)).rejects.toThrow(/incomplete|frame/i);
   });
 });
