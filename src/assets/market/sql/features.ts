@@ -11,7 +11,7 @@
  * took ~0.3 s less wall on 2 cores, but that final sort of the 47 wide
  * columns held ~170 MiB more (step alone, fresh process: 650–680 against
  * 460–495 MiB peak) and cost ~0.5 CPU-s more; in the chain the peak RSS
- * went from 0.95–1.15 GiB to 0.80–0.86. A worker running two steps at once
+ * went from 0.88–1.15 GiB to 0.69–0.97 (23 runs). A worker running two steps at once
  * gives each one thread anyway, where the groups only added the sort.
  * A kernel doing the same windows by binary lifting over typed arrays was
  * tried too (commit 6b35cf2, reverted): the same bytes, but its input read,
